@@ -1,0 +1,150 @@
+extension JSONByteParser {
+    /// Parses a string starting at the opening quote. The common case (no escapes) becomes one
+    /// validated slice; escapes fall back to building the bytes.
+    mutating func parseString() throws(JSONParseError) -> String {
+        let start = position
+        position += 1
+        let contentStart = position
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<position])
+                position += 1
+                return try makeString(slice, start: contentStart)
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw controlCharacterError(start: start) }
+            position += 1
+        }
+        guard position < bytes.count else { throw error("unterminated string", at: start) }
+        var buffer = Array(bytes[contentStart..<position])
+        while position < bytes.count {
+            let b = bytes[position]
+            switch b {
+            case UInt8(ascii: "\""):
+                position += 1
+                return try buffer.withUnsafeBufferPointer { p throws(JSONParseError) in
+                    try makeString(p, start: contentStart)
+                }
+            case UInt8(ascii: "\\"):
+                try parseEscape(into: &buffer)
+            default:
+                if b < 0x20 { throw controlCharacterError(start: start) }
+                buffer.append(b)
+                position += 1
+            }
+        }
+        throw error("unterminated string", at: start)
+    }
+
+    func controlCharacterError(start: Int) -> JSONParseError {
+        // A raw line break inside a string almost always means a closing quote is missing or is a
+        // typographic one (as in MiiTel's published minutes sample); say so.
+        let opened = error("", at: start)
+        var message = "unescaped control character in a string (opened at line \(opened.line), column \(opened.column))"
+        if bytes[position] == 0x0A || bytes[position] == 0x0D {
+            message += "; is its closing quote missing or a typographic quote?"
+        }
+        return error(message)
+    }
+
+    func makeString(_ slice: UnsafeBufferPointer<UInt8>, start: Int) throws(JSONParseError) -> String {
+        guard let s = String(validating: slice, as: UTF8.self) else {
+            throw error("invalid UTF-8 in a string", at: start)
+        }
+        return s
+    }
+
+    mutating func parseEscape(into buffer: inout [UInt8]) throws(JSONParseError) {
+        position += 1
+        guard position < bytes.count else { throw error("unterminated escape sequence") }
+        let c = bytes[position]
+        position += 1
+        switch c {
+        case UInt8(ascii: "\""): buffer.append(0x22)
+        case UInt8(ascii: "\\"): buffer.append(0x5C)
+        case UInt8(ascii: "/"): buffer.append(0x2F)
+        case UInt8(ascii: "b"): buffer.append(0x08)
+        case UInt8(ascii: "f"): buffer.append(0x0C)
+        case UInt8(ascii: "n"): buffer.append(0x0A)
+        case UInt8(ascii: "r"): buffer.append(0x0D)
+        case UInt8(ascii: "t"): buffer.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try parseHex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                    bytes[position + 1] == UInt8(ascii: "u")
+                else { throw error("unpaired surrogate in \\u escape") }
+                position += 2
+                let low = try parseHex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw error("unpaired surrogate in \\u escape")
+            }
+            guard let u = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+            buffer.append(contentsOf: UTF8.encode(u)!)
+        default:
+            position -= 1
+            throw error("invalid escape sequence '\\\(Character(Unicode.Scalar(c)))'")
+        }
+    }
+
+    mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[position]
+            let digit: UInt32
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = position
+        var isInteger = true
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid number") }
+        if bytes[position] == UInt8(ascii: "0") {
+            position += 1
+            if position < bytes.count, isDigit(bytes[position]) {
+                throw error("invalid number: leading zero", at: start)
+            }
+        } else {
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            isInteger = false
+            position += 1
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw error("invalid number: expected a digit after '.'")
+            }
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            isInteger = false
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw error("invalid number: expected a digit in the exponent")
+            }
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        if isInteger, let i = Int64(text) { return .int(i) }
+        guard let d = Double(text), d.isFinite else { throw error("number out of range", at: start) }
+        return .double(d)
+    }
+
+    @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+}
