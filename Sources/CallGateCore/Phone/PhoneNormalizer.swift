@@ -1,6 +1,72 @@
-/// Normalizes the telephone numbers vendors send (SPEC §3.4). Placeholder: being written.
+/// Normalizes the telephone numbers vendors send (SPEC §3.4).
+///
+/// The E.164 form and `valid` agree with Google's libphonenumber (`parse` + `is_possible_number`),
+/// which `Tests/Support/phone_oracle.py` checks over `Tests/Fixtures/phone/numbers.tsv`. On top of
+/// that it knows what libphonenumber does not: withheld-number markers (`anonymous`, `非通知`,
+/// `公衆電話`), the JP caller-ID prefixes `184`/`186`, `内線` extensions and short internal
+/// extensions, none of which are phone numbers to dial.
 public enum PhoneNormalizer {
+    /// Reads a number as a vendor sent it.
+    ///
+    /// - Parameters:
+    ///   - raw: The vendor's value, kept verbatim in the result (an empty or blank value gives `nil`).
+    ///   - defaultRegion: Region code (`JP`, `CN`, `US`) for numbers written without a calling code.
     public static func normalize(_ raw: String, defaultRegion: String) -> PhoneNumber {
-        PhoneNumber(raw: raw, e164: nil, region: nil, valid: false, extension: nil, presentation: .allowed)
+        var scalars = Array(raw.unicodeScalars)[...]
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        if scalars.isEmpty { return unusable(raw: nil, presentation: .unavailable) }
+        if let presentation = marker(scalars) { return unusable(raw: raw, presentation: presentation) }
+
+        var body = scalars
+        var digitsOfExtension: String?
+        if let (number, digits) = splitNaisen(scalars) {
+            body = number
+            digitsOfExtension = digits
+        }
+        if body.isEmpty { return unusable(raw: raw, extension: digitsOfExtension) }
+
+        var presentation = PhonePresentation.allowed
+        let region = PhoneRegion.forDefaultRegion(defaultRegion)
+        // 184/186 are dialled in Japan only; elsewhere `1-84…` is a calling code or area code.
+        if region?.id == "JP" {
+            switch callerIDPrefix(body) {
+            case .none: break
+            case .alone: return unusable(raw: raw, presentation: .restricted)
+            case .prefix(let rest, let prefixPresentation):
+                body = rest
+                presentation = prefixPresentation
+            }
+        }
+        if let digits = shortExtension(body) { return unusable(raw: raw, extension: digits) }
+
+        guard let parsed = PhoneParser.parse(body, defaultRegion: region) else {
+            return unusable(raw: raw, extension: digitsOfExtension, presentation: presentation)
+        }
+        let extensionDigits = digitsOfExtension ?? parsed.extension
+        let rules = PhoneRegion.forCountryCode(parsed.countryCode)
+        let possible = rules?.lengthCheck(parsed.nationalNumber[...]).isPossible ?? false
+        guard possible else {
+            return unusable(raw: raw, extension: extensionDigits, presentation: presentation)
+        }
+        var e164 = "+\(parsed.countryCode)"
+        e164.unicodeScalars.append(contentsOf: parsed.nationalNumber.map { Unicode.Scalar($0 + 0x30) })
+        return PhoneNumber(
+            raw: raw, e164: e164, region: regionOfNumber(parsed), valid: true, extension: extensionDigits,
+            presentation: presentation)
+    }
+
+    private static func unusable(
+        raw: String?, extension digits: String? = nil, presentation: PhonePresentation = .allowed
+    ) -> PhoneNumber {
+        PhoneNumber(raw: raw, e164: nil, region: nil, valid: false, extension: digits, presentation: presentation)
+    }
+
+    /// The region a parsed number belongs to; +1 is shared by the whole NANP, non-geographic codes
+    /// (+800) belong to none.
+    private static func regionOfNumber(_ parsed: ParsedPhone) -> String? {
+        if parsed.countryCode == 1 { return PhoneCallingCodes.nanpRegion(parsed.nationalNumber[...]) }
+        guard let region = PhoneCallingCodes.mainRegion[parsed.countryCode], region != "001" else { return nil }
+        return region
     }
 }

@@ -1,0 +1,62 @@
+/// `application/x-www-form-urlencoded` and query strings (WHATWG URL standard parsing).
+public enum FormURLEncoding {
+    /// Decodes `a=1&b=%E7%9D%80%E4%BF%A1&c` into ordered pairs; `+` is a space.
+    /// - Throws: when a percent-escape is malformed or the result is not UTF-8.
+    public static func decode(_ text: some Collection<UInt8>) throws(IngestError) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for part in text.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let pieces = part.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let name = try unescape(pieces[0])
+            let value = pieces.count > 1 ? try unescape(pieces[1]) : ""
+            pairs.append((name, value))
+        }
+        return pairs
+    }
+
+    public static func decode(_ text: String) throws(IngestError) -> [(String, String)] {
+        try decode(Array(text.utf8))
+    }
+
+    static func unescape(_ bytes: some Collection<UInt8>) throws(IngestError) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        while i != bytes.endIndex {
+            let b = bytes[i]
+            if b == UInt8(ascii: "+") {
+                out.append(0x20)
+            } else if b == UInt8(ascii: "%") {
+                let h = bytes.index(after: i)
+                guard h != bytes.endIndex, bytes.index(after: h) != bytes.endIndex,
+                    let hi = hexValue(bytes[h]), let lo = hexValue(bytes[bytes.index(after: h)])
+                else { throw .malformedBody("malformed percent-escape in form or query data") }
+                out.append(hi << 4 | lo)
+                i = bytes.index(after: bytes.index(after: h))
+                continue
+            } else {
+                out.append(b)
+            }
+            i = bytes.index(after: i)
+        }
+        guard let s = String(validating: out, as: UTF8.self) else {
+            throw .malformedBody("form or query data is not UTF-8")
+        }
+        return s
+    }
+
+    static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// Pairs as a JSON object of strings; a repeated name keeps its last value.
+    public static func object(_ pairs: [(String, String)]) -> JSONObject {
+        var object = JSONObject()
+        for (k, v) in pairs { object[k] = .string(v) }
+        return object
+    }
+}

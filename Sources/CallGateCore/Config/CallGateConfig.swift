@@ -1,0 +1,126 @@
+/// `callgate.yaml` (SPEC §8), decoded strictly: unknown keys, wrong types and unset environment
+/// variables are errors with `file:line:column`.
+public struct CallGateConfig: Sendable {
+    public var file: String
+    public var server = Server()
+    public var store = Store.sqlite(path: ".callgate/callgate.sqlite")
+    public var admin = Admin()
+    public var log = Log()
+    public var sources: [Source] = []
+    public var sinks: [Sink] = []
+
+    public struct Server: Sendable, Hashable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        public var maxBodyBytes = 1_048_576
+        /// Proxies whose `X-Forwarded-For` is believed (CIDRs).
+        public var trustedProxies: [String] = []
+    }
+
+    public enum Store: Sendable, Hashable {
+        case sqlite(path: String)
+        case postgres(url: Secret)
+    }
+
+    public struct Admin: Sendable, Hashable {
+        /// Bearer token for `/v1/admin/…`; unset disables the admin API.
+        public var token: Secret?
+    }
+
+    public struct Log: Sendable, Hashable {
+        public var level = "info"
+        public var format = "text"
+    }
+
+    public struct Source: Sendable, Hashable {
+        public var id: String
+        public var adapter: String
+        /// Mapping file; the adapter's shipped mapping when unset.
+        public var mapping: String?
+        public var region: String?
+        public var tenant: String?
+        public var timeZone: TimeZoneSpec?
+        public var recordingURL: String?
+        public var maxBodyBytes: Int?
+        public var auth: SourceAuth?
+        public var location: ConfigLocation
+        public var mappingLocation: ConfigLocation?
+    }
+
+    public struct SourceAuth: Sendable, Hashable {
+        public var bearer: [Secret] = []
+        public var basic: [BasicCredentials] = []
+        public var payloadSecret: PayloadSecret?
+        public var queryKey: QueryKey?
+        public var standardWebhooks: [Secret] = []
+        public var hmac: HMACVerification?
+        public var allowIPs: [String] = []
+    }
+
+    public struct BasicCredentials: Sendable, Hashable {
+        public var username: String
+        public var password: Secret
+    }
+
+    /// A secret the vendor puts inside the payload (`$.extend.token`).
+    public struct PayloadSecret: Sendable, Hashable {
+        public var path: JSONPath
+        public var value: Secret
+    }
+
+    /// A secret query or form parameter (BIZTEL's `key`).
+    public struct QueryKey: Sendable, Hashable {
+        public var name: String
+        public var value: Secret
+    }
+
+    /// GitHub-style body HMAC in a header (`X-Hub-Signature-256: sha256=<hex>`).
+    public struct HMACVerification: Sendable, Hashable {
+        public var header: String
+        public var secrets: [Secret]
+        public var encoding: String
+        public var prefix: String
+    }
+
+    public struct Sink: Sendable, Hashable {
+        public var id: String
+        public var type: String
+        public var url: String?
+        public var path: String?
+        public var events: [EventType]?
+        public var sources: [String]?
+        /// A condition in the mapping language over the event (`$.call.status`).
+        public var when: EventCondition?
+        public var exclude: [String] = []
+        public var format = "canonical"
+        public var auth: SinkAuth?
+        public var headers: [String: String] = [:]
+        public var timeout: Duration = .seconds(15)
+        public var concurrency = 4
+        public var retrySchedule: [Duration]?
+        public var maxRetryAfter: Duration = .seconds(3600)
+        public var location: ConfigLocation
+    }
+
+    public struct SinkAuth: Sendable, Hashable {
+        public var standardWebhooks: [Secret] = []
+        public var hmac: HMACSigning?
+        public var bearer: Secret?
+        public var basic: BasicCredentials?
+        public var oauth2: OAuth2?
+    }
+
+    public struct HMACSigning: Sendable, Hashable {
+        public var header: String
+        public var secret: Secret
+        public var encoding: String
+        public var prefix: String
+    }
+
+    public struct OAuth2: Sendable, Hashable {
+        public var tokenURL: String
+        public var clientId: String
+        public var clientSecret: Secret
+        public var scope: String?
+    }
+}

@@ -1,0 +1,176 @@
+/// The state of one evaluation: the payload, the current element and the variable slots.
+struct Scope {
+    let document: JSONValue
+    var current: JSONValue
+    var slots: [JSONValue]
+    let nullStrings: [String]
+    let zone: TimeZoneSpec?
+    let region: String
+    let functionContext: FunctionContext
+
+    func start(of reference: PathReference) -> JSONValue {
+        switch reference.path.root {
+        case .document: return document
+        case .current: return current
+        case .variable: return slots[reference.slot!]
+        }
+    }
+}
+
+extension Expression {
+    func evaluate(_ scope: inout Scope) throws(EvaluationError) -> JSONValue {
+        switch self {
+        case .literal(let value):
+            return value
+        case .path(let reference):
+            guard let value = reference.path.first(from: scope.start(of: reference), document: scope.document) else {
+                return .null
+            }
+            if case .string(let s) = value, !scope.nullStrings.isEmpty, scope.nullStrings.contains(s) { return .null }
+            return value
+        case .list(let reference):
+            return .array(reference.path.select(from: scope.start(of: reference), document: scope.document))
+        case .template(let parts):
+            var out = ""
+            for part in parts {
+                switch part {
+                case .text(let text): out += text
+                case .value(let expression):
+                    let value = try expression.evaluate(&scope)
+                    if value.isNull { return .null }
+                    out += try Self.text(of: value)
+                }
+            }
+            return .string(out)
+        case .coalesce(let candidates):
+            for candidate in candidates {
+                let value = try candidate.evaluate(&scope)
+                if !value.isEmptyValue { return value }
+            }
+            return .null
+        case .map(let input, let table, let defaultValue, let ignoreCase):
+            let value = try input.evaluate(&scope)
+            if value.isEmptyValue {
+                return defaultValue ?? .null
+            }
+            var key = try Self.text(of: value)
+            if ignoreCase { key = key.lowercased() }
+            if let mapped = table[key] { return mapped }
+            if let defaultValue { return defaultValue }
+            throw EvaluationError("no mapping for the value '\(key)' and no default")
+        case .convert(let input, let conversion):
+            return try Self.convert(try input.evaluate(&scope), to: conversion)
+        case .text(let input, let operation):
+            let value = try input.evaluate(&scope)
+            if value.isNull { return .null }
+            let text = try Self.text(of: value)
+            switch operation {
+            case .trim: return .string(text.trimmingWhitespace())
+            case .lowercase: return .string(text.lowercased())
+            case .uppercase: return .string(text.uppercased())
+            }
+        case .time(let input, let format, let zone):
+            let value = try input.evaluate(&scope)
+            if value.isEmptyValue { return .null }
+            do {
+                return .string(try format.parse(value, zone: zone ?? scope.zone).description)
+            } catch {
+                throw EvaluationError(error.message)
+            }
+        case .phone(let input, let region):
+            let value = try input.evaluate(&scope)
+            switch value {
+            case .null: return .null
+            case .string(let s): return PhoneNormalizer.normalize(s, defaultRegion: region ?? scope.region).json
+            case .int(let i): return PhoneNormalizer.normalize(String(i), defaultRegion: region ?? scope.region).json
+            default: throw EvaluationError("expected a phone number string, got \(value.kindName)")
+            }
+        case .secondsBetween(let a, let b):
+            guard let start = try Self.time(a.evaluate(&scope), scope), let end = try Self.time(b.evaluate(&scope), scope)
+            else { return .null }
+            return .double(start.seconds(to: end))
+        case .earliest(let candidates), .latest(let candidates):
+            var best: Timestamp?
+            var isEarliest = false
+            if case .earliest = self { isEarliest = true }
+            for candidate in candidates {
+                guard let t = try Self.time(candidate.evaluate(&scope), scope) else { continue }
+                if let b = best, isEarliest ? b <= t : b >= t { continue }
+                best = t
+            }
+            return best.map { .string($0.description) } ?? .null
+        case .object(let pairs):
+            var object = JSONObject()
+            object.reserveCapacity(pairs.count)
+            for (key, expression) in pairs {
+                do {
+                    object.appendUnchecked(key, try expression.evaluate(&scope))
+                } catch {
+                    throw error.inside(key)
+                }
+            }
+            return .object(object)
+        case .array(let elements):
+            var out: [JSONValue] = []
+            out.reserveCapacity(elements.count)
+            for (i, element) in elements.enumerated() {
+                do { out.append(try element.evaluate(&scope)) } catch { throw error.inside("[\(i)]") }
+            }
+            return .array(out)
+        case .conditional(let condition, let then, let otherwise):
+            return try condition.holds(&scope) ? then.evaluate(&scope) : otherwise.evaluate(&scope)
+        case .function(let function, let arguments):
+            var values: [JSONValue] = []
+            for argument in arguments { values.append(try argument.evaluate(&scope)) }
+            do {
+                return try function.body(values, scope.functionContext)
+            } catch {
+                throw EvaluationError("\(function.name): \(error.message)")
+            }
+        case .each, .flatten, .filter, .sort, .without, .merge, .join, .first:
+            return try evaluateCollection(&scope)
+        }
+    }
+
+    /// A time value from an expression: RFC 3339 / ISO 8601 text, read in the scope's zone.
+    static func time(_ value: JSONValue, _ scope: Scope) throws(EvaluationError) -> Timestamp? {
+        if value.isEmptyValue { return nil }
+        do {
+            return try TimeFormat.iso8601.parse(value, zone: scope.zone)
+        } catch {
+            throw EvaluationError(error.message)
+        }
+    }
+
+    static func text(of value: JSONValue) throws(EvaluationError) -> String {
+        switch value {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .double: return JSONWriter.compact.string(value)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return ""
+        case .array, .object: throw EvaluationError("expected text, got \(value.kindName)")
+        }
+    }
+}
+
+extension JSONValue {
+    /// Null, "" or an empty array: the values that mean "nothing known".
+    var isEmptyValue: Bool {
+        switch self {
+        case .null: return true
+        case .string(let s): return s.isEmpty
+        case .array(let a): return a.isEmpty
+        default: return false
+        }
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,16 @@
+import BiztelAdapter
+import CallGateCore
+import GenericPBXAdapter
+import MiiTelAdapter
+import UdeskAdapter
+
+/// The adapters compiled into `callgate`. Adding a vendor module adds one line here.
+public enum BuiltinAdapters {
+    public static let all: [any VendorAdapter] = [
+        MiiTelAdapter(),
+        UdeskAdapter(),
+        BiztelAdapter(),
+        GenericPBXAdapter(),
+        GenericAdapter(),
+    ]
+}

@@ -1,0 +1,10 @@
+import CallGateCore
+
+/// Generic PBX (`adapter: pbx`): the MiiTel incoming-webhook `call_data` format (an array of calls
+/// with `event_type`, times, participants and tags) that PBXs already emit.
+public struct GenericPBXAdapter: VendorAdapter {
+    public let name = "pbx"
+    public let defaultRegion = "JP"
+
+    public init() {}
+}

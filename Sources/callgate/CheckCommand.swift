@@ -1,0 +1,30 @@
+import ArgumentParser
+import CallGateKit
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate the configuration and every mapping it uses; exit 1 listing each error as file:line:column."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    func run() throws { try CLIError.report(check) }
+
+    func check() throws {
+        let normalizer: Normalizer
+        do {
+            normalizer = try Normalizer.load(configFile: options.config)
+        } catch {
+            throw CLIError(error.description)
+        }
+        for pipeline in normalizer.pipelines {
+            CLIOutput.write(
+                "source \(pipeline.settings.id): adapter \(pipeline.adapter.name), mapping \(pipeline.mapping.file), region \(pipeline.settings.region)\n")
+        }
+        for sink in normalizer.config.sinks {
+            CLIOutput.write("sink \(sink.id): \(sink.type) \(sink.url ?? sink.path ?? "")\n")
+        }
+        CLIOutput.write("\(options.config): OK (\(normalizer.pipelines.count) sources, \(normalizer.config.sinks.count) sinks)\n")
+    }
+}

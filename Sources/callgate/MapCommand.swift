@@ -1,0 +1,105 @@
+import ArgumentParser
+import CallGateCore
+import CallGateKit
+import Foundation
+
+struct MapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "map",
+        abstract: "Dry-run a payload through a source's mapping and print the events as a JSON array.",
+        discussion: "Nothing is stored or delivered. Exits 1 with a message on stderr for bad input."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(name: .long, help: "The configured source id that would receive the payload.")
+    var source: String
+
+    @Option(name: .long, help: "Query string the vendor would send, e.g. 'event=着信&id=1'.")
+    var query: String?
+
+    @Option(name: .long, help: "Content type of the body (guessed from the body when omitted).")
+    var contentType: String?
+
+    @Option(name: .long, help: "Receipt time to use (RFC 3339); defaults to now.")
+    var receivedAt: String?
+
+    @Argument(help: "The payload file, or - for standard input.")
+    var file: String = "-"
+
+    func run() throws { try CLIError.report(map) }
+
+    func map() throws {
+        let normalizer: Normalizer
+        do {
+            normalizer = try Normalizer.load(configFile: options.config)
+        } catch {
+            throw CLIError(error.description)
+        }
+        guard let pipeline = normalizer.pipeline(for: source) else {
+            let known = normalizer.pipelines.map(\.settings.id).joined(separator: ", ")
+            throw CLIError("unknown source '\(source)' (configured: \(known))")
+        }
+        let body = try CLIInput.read(file)
+        var receipt = Timestamp.now
+        if let receivedAt {
+            guard let t = Timestamp(rfc3339: receivedAt) else { throw CLIError("--received-at: '\(receivedAt)' is not an RFC 3339 time") }
+            receipt = t
+        }
+        let label = file == "-" ? "<stdin>" : file
+        do {
+            let request = try MapRequest.make(body: body, query: query, contentType: contentType)
+            switch try pipeline.process(request, receivedAt: receipt) {
+            case .handshake(let response):
+                CLIOutput.error(
+                    "\(label): handshake — the gateway answers \(response.status) \(response.contentType) with "
+                        + "\"\(String(decoding: response.body, as: UTF8.self))\"; nothing is stored")
+                CLIOutput.write("[]\n")
+            case .events(let events):
+                CLIOutput.write(JSONWriter.pretty.string(.array(events.map(\.json))) + "\n")
+            }
+        } catch {
+            throw CLIError("\(label): \(error.message)", code: error.code)
+        }
+    }
+}
+
+/// A command-line failure: printed as `callgate: error: …` and exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    /// Runs `body`, printing a `CLIError` as `callgate: error: <message>` and exiting with 1.
+    static func report(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as CLIError {
+            CLIOutput.error("callgate: error: \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+
+    var message: String
+    var code: String?
+    init(_ message: String, code: String? = nil) {
+        self.message = message
+        self.code = code
+    }
+    var description: String { message }
+}
+
+enum CLIInput {
+    static func read(_ file: String) throws -> [UInt8] {
+        if file == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot read \(file)") }
+        defer { try? handle.close() }
+        return Array(handle.readDataToEndOfFile())
+    }
+}
+
+enum CLIOutput {
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
