@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "CallGateTestSupport", path: "Tests/CallGateTestSupport"),
+        .target(name: "CallGateTestSupport", dependencies: ["CallGateKit"], path: "Tests/CallGateTestSupport"),
         .testTarget(name: "CallGateCoreTests", dependencies: ["CallGateCore", "CallGateTestSupport"]),
         .testTarget(name: "MiiTelAdapterTests", dependencies: ["MiiTelAdapter", "CallGateKit", "CallGateTestSupport"]),
         .testTarget(name: "UdeskAdapterTests", dependencies: ["UdeskAdapter", "CallGateKit", "CallGateTestSupport"]),

@@ -72,7 +72,13 @@ struct JSONByteParser {
             var end = position + 1
             while end < bytes.count, bytes[end] & 0xC0 == 0x80, end - position < 4 { end += 1 }
             if let s = String(validating: bytes[position..<end], as: UTF8.self), let scalar = s.unicodeScalars.first {
-                return "character '\(s)' (U+\(String(scalar.value, radix: 16, uppercase: true)))"
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                switch scalar.value {
+                case 0xA0, 0x3000: return "\(code) (a no-break or full-width space; was the JSON copied from a web page?)"
+                case 0x201C, 0x201D, 0x2018, 0x2019: return "character '\(s)' (\(code), a typographic quote instead of '\"')"
+                default: return "character '\(s)' (\(code))"
+                }
             }
         }
         return "byte 0x\(String(b, radix: 16, uppercase: true))"
@@ -98,9 +104,7 @@ struct JSONByteParser {
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default:
-            var message = "unexpected \(describeByte()), expected a value"
-            if bytes[position] >= 0x80 { message += " (a typographic quote instead of '\"'?)" }
-            throw error(message)
+            throw error("unexpected \(describeByte()), expected a value")
         }
     }
 

@@ -57,7 +57,9 @@ extension Expression {
             if ignoreCase { key = key.lowercased() }
             if let mapped = table[key] { return mapped }
             if let defaultValue { return defaultValue }
-            throw EvaluationError("no mapping for the value '\(key)' and no default")
+            let known = table.keys.sorted()
+            let list = known.count <= 24 ? " (known: \(known.joined(separator: ", ")))" : ""
+            throw EvaluationError("'\(key)' is not a known value\(list)")
         case .convert(let input, let conversion):
             return try Self.convert(try input.evaluate(&scope), to: conversion)
         case .text(let input, let operation):
@@ -99,12 +101,14 @@ extension Expression {
                 best = t
             }
             return best.map { .string($0.description) } ?? .null
-        case .object(let pairs):
+        case .object(let pairs, let dropEmpty):
             var object = JSONObject()
             object.reserveCapacity(pairs.count)
             for (key, expression) in pairs {
                 do {
-                    object.appendUnchecked(key, try expression.evaluate(&scope))
+                    let value = try expression.evaluate(&scope)
+                    if dropEmpty, value.isNull || value == .string("") { continue }
+                    object.appendUnchecked(key, value)
                 } catch {
                     throw error.inside(key)
                 }

@@ -25,7 +25,8 @@ indirect enum Expression: Sendable {
     case flatten(Expression)
     case filter(Expression, slot: Int, where: Condition)
     case sort(Expression, slot: Int, key: Expression, descending: Bool)
-    case object([(String, Expression)])
+    /// An object; `dropEmpty` leaves out null and "" members (free objects such as `vendor_meta`).
+    case object([(String, Expression)], dropEmpty: Bool)
     case array([Expression])
     case conditional(Condition, then: Expression, else: Expression)
     case function(MappingFunction, [Expression])
@@ -93,6 +94,11 @@ public struct MappingFunction: Sendable {
 public struct FunctionContext: Sendable {
     public let source: SourceSettings
     public let receivedAt: Timestamp
+
+    public init(source: SourceSettings, receivedAt: Timestamp) {
+        self.source = source
+        self.receivedAt = receivedAt
+    }
 }
 
 /// A failure while evaluating a mapping on a payload, with the output field it happened in.

@@ -64,7 +64,8 @@ extension MappingCompiler {
             }
             pairs.append((key, try compileValue(valueNode, kind: fieldKind)))
         }
-        return .object(pairs)
+        if case .object = kind { return .object(pairs, dropEmpty: false) }
+        return .object(pairs, dropEmpty: true)
     }
 
     mutating func compileList(_ node: Node, kind: FieldKind, what: String) throws(LocatedError) -> [Expression] {

@@ -27,7 +27,7 @@ enum PhoneCallingCodes {
         870: "001", 878: "001", 880: "BD", 881: "001", 882: "001", 883: "001", 886: "TW", 888: "001", 960: "MV",
         961: "LB", 962: "JO", 963: "SY", 964: "IQ", 965: "KW", 966: "SA", 967: "YE", 968: "OM", 970: "PS", 971: "AE",
         972: "IL", 973: "BH", 974: "QA", 975: "BT", 976: "MN", 977: "NP", 979: "001", 992: "TJ", 993: "TM",
-        994: "AZ", 995: "GE", 996: "KG", 998: "UZ"
+        994: "AZ", 995: "GE", 996: "KG", 998: "UZ",
     ]
 
     /// Regions that share a calling code with a main region, so they can be a source's default region.
@@ -35,7 +35,7 @@ enum PhoneCallingCodes {
         "AG": 1, "AI": 1, "AS": 1, "AX": 358, "BB": 1, "BL": 590, "BM": 1, "BQ": 599, "BS": 1, "CA": 1, "CC": 61,
         "CX": 61, "DM": 1, "DO": 1, "EH": 212, "GD": 1, "GG": 44, "GU": 1, "IM": 44, "JE": 44, "JM": 1, "KN": 1,
         "KY": 1, "KZ": 7, "LC": 1, "MF": 590, "MP": 1, "MS": 1, "PR": 1, "SJ": 47, "SX": 1, "TA": 290, "TC": 1,
-        "TT": 1, "VA": 39, "VC": 1, "VG": 1, "VI": 1, "YT": 262
+        "TT": 1, "VA": 39, "VC": 1, "VG": 1, "VI": 1, "YT": 262,
     ]
 
     /// The calling code of a region code, or `nil` when the region is unknown.
@@ -75,6 +75,6 @@ enum PhoneCallingCodes {
         807: "CA", 819: "CA", 825: "CA", 867: "CA", 873: "CA", 879: "CA", 902: "CA", 905: "CA", 942: "CA",
         242: "BS", 246: "BB", 264: "AI", 268: "AG", 284: "VG", 340: "VI", 345: "KY", 441: "BM", 473: "GD", 649: "TC",
         658: "JM", 664: "MS", 670: "MP", 671: "GU", 684: "AS", 721: "SX", 758: "LC", 767: "DM", 784: "VC", 787: "PR",
-        809: "DO", 829: "DO", 849: "DO", 868: "TT", 869: "KN", 876: "JM", 939: "PR"
+        809: "DO", 829: "DO", 849: "DO", 868: "TT", 869: "KN", 876: "JM", 939: "PR",
     ]
 }

@@ -2,16 +2,27 @@
 /// reject exactly the inputs it does (full-width forms included).
 extension Unicode.Scalar {
     /// The value of a decimal digit in any script (`3`, `３`, `٣`), or `nil`.
+    @inline(__always)
     var phoneDigit: UInt8? {
-        if value >= 0x30 && value <= 0x39 { return UInt8(value - 0x30) }
-        if value >= 0xFF10 && value <= 0xFF19 { return UInt8(value - 0xFF10) }
+        if value >= 0x30 && value <= 0x39 { return UInt8(truncatingIfNeeded: value &- 0x30) }
         if value < 0x80 { return nil }
+        return nonASCIIDigit
+    }
+
+    private var nonASCIIDigit: UInt8? {
+        if value >= 0xFF10 && value <= 0xFF19 { return UInt8(value - 0xFF10) }
         // Python's `\d`: any decimal digit (Nd), so Arabic-Indic and others count as digits too.
         guard properties.numericType == .decimal, let number = properties.numericValue else { return nil }
         return UInt8(number)
     }
 
     var isPhoneDigit: Bool { phoneDigit != nil }
+
+    /// Unicode white space (including the ideographic space `　`), with an ASCII fast path.
+    var isPhoneWhitespace: Bool {
+        if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
+        return properties.isWhitespace
+    }
 
     /// `+` or full-width `＋`.
     var isPhonePlus: Bool { value == 0x2B || value == 0xFF0B }
@@ -56,17 +67,6 @@ extension Unicode.Scalar {
 }
 
 extension ArraySlice where Element == Unicode.Scalar {
-    /// Whether the slice ends with `text`, comparing ASCII letters case-insensitively.
-    func hasSuffixIgnoringCase(_ text: [Unicode.Scalar], before end: Index) -> Bool {
-        guard end - startIndex >= text.count else { return false }
-        var index = end - text.count
-        for expected in text {
-            if !self[index].equalsIgnoringASCIICase(expected) { return false }
-            index += 1
-        }
-        return true
-    }
-
     /// Whether `text` occurs at `index`, comparing ASCII letters case-insensitively.
     func hasPrefixIgnoringCase(_ text: [Unicode.Scalar], at index: Index) -> Bool {
         guard endIndex - index >= text.count else { return false }

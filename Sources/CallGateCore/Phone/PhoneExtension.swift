@@ -12,7 +12,7 @@ enum PhoneExtension {
     /// expression search for libphonenumber's extension pattern anchored at the end would find it.
     static func find(in text: ArraySlice<Unicode.Scalar>) -> Match? {
         // Every notation needs one of these; most numbers have none, so this keeps the hot path short.
-        guard text.contains(where: { $0.isASCIILetter || introducers.contains($0.value) }) else { return nil }
+        guard text.contains(where: { $0.isASCIILetter || introducesExtension($0.value) }) else { return nil }
         var start = text.startIndex
         while start < text.endIndex {
             for notation in notations {
@@ -29,20 +29,20 @@ enum PhoneExtension {
     private static let notations: [Notation] = [
         // `;ext=123` (RFC 3966)
         { text, start in
-            text.hasPrefixIgnoringCase(Array(";ext=".unicodeScalars), at: start)
+            text.hasPrefixIgnoringCase(rfc3966, at: start)
                 ? digitsToEnd(text, from: start + 5, maximum: 20, hashAllowed: false) : nil
         },
         // `ext. 123`, `extension 123`, `ｅｘｔ123`
         { text, start in
-            keywordThenDigits(text, from: skip(text, start, spacesOrComma), keywords: labels, maximum: 20)
+            keywordThenDigits(text, from: skip(text, start, isSpaceOrComma), keywords: labels, maximum: 20)
         },
         // `x123`, `#123`, `~123`, `int 123`
         { text, start in
-            keywordThenDigits(text, from: skip(text, start, spacesOrComma), keywords: markers, maximum: 9)
+            keywordThenDigits(text, from: skip(text, start, isSpaceOrComma), keywords: markers, maximum: 9)
         },
         // `- 123#`
         { text, start in
-            let after = skip(text, start, [0x2D, 0x20])
+            let after = skip(text, start) { $0 == 0x2D || $0 == 0x20 }
             guard after > start else { return nil }
             let end = text.endIndex
             guard end - after >= 2, text[end - 1] == "#", text[after..<(end - 1)].allSatisfy(\.isPhoneDigit)
@@ -51,23 +51,18 @@ enum PhoneExtension {
         },
         // `,,123` or `;123` (dialler pauses)
         { text, start in
-            keywordThenDigits(text, from: skip(text, start, spaces), keywords: pauses, maximum: 15)
+            keywordThenDigits(text, from: skip(text, start, isSpace), keywords: pauses, maximum: 15)
         },
         // `,123`
         { text, start in
-            let commas = skip(text, start, spaces)
-            let after = skip(text, commas, [0x2C])
+            let commas = skip(text, start, isSpace)
+            let after = skip(text, commas) { $0 == 0x2C }
             guard after > commas else { return nil }
             return separatorsThenDigits(text, from: after, maximum: 9)
         },
     ]
 
-    private static let introducers: Set<UInt32> = [
-        0x2C, 0x3B, 0x23, 0xFF03, 0x7E, 0xFF5E, 0xFF58, 0xFF45, 0xFF49, 0x434,
-    ]
-    private static let spaces: Set<UInt32> = [0x20, 0xA0, 0x09]
-    private static let spacesOrComma: Set<UInt32> = [0x20, 0xA0, 0x09, 0x2C]
-    private static let spacesCommaOrHyphen: Set<UInt32> = [0x20, 0xA0, 0x09, 0x2C, 0x2D]
+    private static let rfc3966 = Array(";ext=".unicodeScalars)
 
     /// `e?xt(ensi(ó|o))?n?` and the full-width, Russian and Spanish labels, longest first so that the
     /// first keyword that leads to a match is the one a greedy regular expression would take.
@@ -84,8 +79,10 @@ enum PhoneExtension {
         return words.map { Array($0.unicodeScalars) }
     }()
 
-    private static let markers: [[Unicode.Scalar]] = ["x", "\u{FF58}", "#", "\u{FF03}", "~", "\u{FF5E}", "int", "\u{FF49}\u{FF4E}\u{FF54}"]
-        .map { Array($0.unicodeScalars) }
+    private static let markers: [[Unicode.Scalar]] = [
+        "x", "\u{FF58}", "#", "\u{FF03}", "~", "\u{FF5E}", "int", "\u{FF49}\u{FF4E}\u{FF54}",
+    ]
+    .map { Array($0.unicodeScalars) }
 
     private static let pauses: [[Unicode.Scalar]] = [",,", ";"].map { Array($0.unicodeScalars) }
 
@@ -105,8 +102,14 @@ enum PhoneExtension {
         -> String?
     {
         var position = index
-        if position < text.endIndex, [0x3A, 0x2E, 0xFF0E].contains(text[position].value) { position += 1 }
-        return digitsToEnd(text, from: skip(text, position, spacesCommaOrHyphen), maximum: maximum, hashAllowed: true)
+        if position < text.endIndex {
+            switch text[position].value {
+            case 0x3A, 0x2E, 0xFF0E: position += 1
+            default: break
+            }
+        }
+        let digits = skip(text, position) { isSpaceOrComma($0) || $0 == 0x2D }
+        return digitsToEnd(text, from: digits, maximum: maximum, hashAllowed: true)
     }
 
     private static func digitsToEnd(
@@ -122,10 +125,22 @@ enum PhoneExtension {
         return nil
     }
 
-    private static func skip(_ text: ArraySlice<Unicode.Scalar>, _ index: Int, _ set: Set<UInt32>) -> Int {
+    private static func skip(_ text: ArraySlice<Unicode.Scalar>, _ index: Int, _ matches: (UInt32) -> Bool) -> Int {
         var position = index
-        while position < text.endIndex && set.contains(text[position].value) { position += 1 }
+        while position < text.endIndex && matches(text[position].value) { position += 1 }
         return position
+    }
+
+    // Space, no-break space and tab.
+    private static func isSpace(_ value: UInt32) -> Bool { value == 0x20 || value == 0xA0 || value == 0x09 }
+    private static func isSpaceOrComma(_ value: UInt32) -> Bool { isSpace(value) || value == 0x2C }
+
+    /// `,` `;` `#` `＃` `~` `～` and the first letters of the full-width and Cyrillic labels.
+    private static func introducesExtension(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x2C, 0x3B, 0x23, 0xFF03, 0x7E, 0xFF5E, 0xFF58, 0xFF45, 0xFF49, 0x434: return true
+        default: return false
+        }
     }
 
     private static func ascii(_ digits: ArraySlice<Unicode.Scalar>) -> String {

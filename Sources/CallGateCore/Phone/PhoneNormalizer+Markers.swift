@@ -16,13 +16,16 @@ extension PhoneNormalizer {
         return markers[String(view).lowercased()]
     }
 
+    /// What may stand between `内線` and its digits.
+    private static let naisenSeparators: Set<Unicode.Scalar> = [":", "：", "-", "－"]
+
     /// Splits `03-1234-5678 内線 123` into the number and the extension digits. libphonenumber rejects
     /// such input as a whole, so the number part is what it gets to judge.
     static func splitNaisen(_ text: ArraySlice<Unicode.Scalar>) -> (ArraySlice<Unicode.Scalar>, String)? {
-        guard let label = text.indices.first(where: { text[$0] == "内" && $0 + 1 < text.endIndex && text[$0 + 1] == "線" })
+        guard let label = text.indices.first(where: { text[$0] == "内" && text[($0 + 1)...].first == "線" })
         else { return nil }
         var index = label + 2
-        while index < text.endIndex, text[index].properties.isWhitespace || ":：-－".unicodeScalars.contains(text[index]) {
+        while index < text.endIndex, text[index].isPhoneWhitespace || naisenSeparators.contains(text[index]) {
             index += 1
         }
         var digits = ""
@@ -32,9 +35,9 @@ extension PhoneNormalizer {
         }
         guard !digits.isEmpty else { return nil }
         // Only closing brackets may follow: `03-1234-5678（内線123）`.
-        guard text[index...].allSatisfy({ $0 == ")" || $0 == "）" || $0.properties.isWhitespace }) else { return nil }
+        guard text[index...].allSatisfy({ $0 == ")" || $0 == "）" || $0.isPhoneWhitespace }) else { return nil }
         var number = text[..<label]
-        while let last = number.last, last.properties.isWhitespace || last.isPhoneSeparator { number.removeLast() }
+        while let last = number.last, last.isPhoneWhitespace || last.isPhoneSeparator { number.removeLast() }
         return (number, digits)
     }
 

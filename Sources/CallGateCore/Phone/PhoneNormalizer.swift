@@ -13,8 +13,8 @@ public enum PhoneNormalizer {
     ///   - defaultRegion: Region code (`JP`, `CN`, `US`) for numbers written without a calling code.
     public static func normalize(_ raw: String, defaultRegion: String) -> PhoneNumber {
         var scalars = Array(raw.unicodeScalars)[...]
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        while let first = scalars.first, first.isPhoneWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isPhoneWhitespace { scalars.removeLast() }
         if scalars.isEmpty { return unusable(raw: nil, presentation: .unavailable) }
         if let presentation = marker(scalars) { return unusable(raw: raw, presentation: presentation) }
 
@@ -26,31 +26,41 @@ public enum PhoneNormalizer {
         }
         if body.isEmpty { return unusable(raw: raw, extension: digitsOfExtension) }
 
-        var presentation = PhonePresentation.allowed
         let region = PhoneRegion.forDefaultRegion(defaultRegion)
         // 184/186 are dialled in Japan only; elsewhere `1-84…` is a calling code or area code.
         if region?.id == "JP" {
             switch callerIDPrefix(body) {
             case .none: break
             case .alone: return unusable(raw: raw, presentation: .restricted)
-            case .prefix(let rest, let prefixPresentation):
-                body = rest
-                presentation = prefixPresentation
+            case .prefix(let rest, let presentation):
+                // Trust the prefix only when a number follows it: `1860 34 5123` is not 186 + `0 34 5123`.
+                let number = read(
+                    rest, region: region, raw: raw, extension: digitsOfExtension, presentation: presentation)
+                if number.e164 != nil { return number }
             }
         }
         if let digits = shortExtension(body) { return unusable(raw: raw, extension: digits) }
+        return read(body, region: region, raw: raw, extension: digitsOfExtension, presentation: .allowed)
+    }
 
+    /// Parses the number part and builds the result; `e164` only for a possible number.
+    private static func read(
+        _ body: ArraySlice<Unicode.Scalar>, region: PhoneRegion?, raw: String, extension digitsOfExtension: String?,
+        presentation: PhonePresentation
+    ) -> PhoneNumber {
         guard let parsed = PhoneParser.parse(body, defaultRegion: region) else {
             return unusable(raw: raw, extension: digitsOfExtension, presentation: presentation)
         }
         let extensionDigits = digitsOfExtension ?? parsed.extension
         let rules = PhoneRegion.forCountryCode(parsed.countryCode)
-        let possible = rules?.lengthCheck(parsed.nationalNumber[...]).isPossible ?? false
-        guard possible else {
+        guard rules?.lengthCheck(parsed.nationalNumber[...]).isPossible == true else {
             return unusable(raw: raw, extension: extensionDigits, presentation: presentation)
         }
-        var e164 = "+\(parsed.countryCode)"
-        e164.unicodeScalars.append(contentsOf: parsed.nationalNumber.map { Unicode.Scalar($0 + 0x30) })
+        // Built as bytes: the hot path should not go through string interpolation per digit.
+        var bytes: [UInt8] = [UInt8(ascii: "+")]
+        bytes.append(contentsOf: String(parsed.countryCode).utf8)
+        for digit in parsed.nationalNumber { bytes.append(digit + 0x30) }
+        let e164 = String(decoding: bytes, as: UTF8.self)
         return PhoneNumber(
             raw: raw, e164: e164, region: regionOfNumber(parsed), valid: true, extension: extensionDigits,
             presentation: presentation)

@@ -52,10 +52,10 @@ enum PhoneParser {
             countryCode = code
             national = rest
             rules = PhoneRegion.forCountryCode(code)
-        case .noCountryCode:
+        case .noCountryCode(let digits):
             guard let defaultRegion else { return nil }
             countryCode = defaultRegion.countryCode
-            national = normalize(number)[...]
+            national = digits
             rules = defaultRegion
         }
         guard national.count >= minimumLength else { return nil }
@@ -146,7 +146,8 @@ enum PhoneParser {
 
     enum CountryCodeReading {
         case found(Int, ArraySlice<UInt8>)
-        case noCountryCode
+        /// No calling code: all digits of the number, to be read as a national number.
+        case noCountryCode(ArraySlice<UInt8>)
         case invalidCountryCode
         case failed
     }
@@ -172,17 +173,19 @@ enum PhoneParser {
             guard let (code, rest) = leadingCountryCode(digits) else { return .invalidCountryCode }
             return .found(code, rest)
         }
-        guard let region else { return .noCountryCode }
+        guard let region else { return .noCountryCode(digits) }
         let code = region.countryCode
-        let codeDigits = String(code).utf8.map { UInt8($0 - 0x30) }
-        guard digits.starts(with: codeDigits) else { return .noCountryCode }
-        let potential = region.strippingNationalPrefix(digits.dropFirst(codeDigits.count))
+        let codeLength = code < 10 ? 1 : code < 100 ? 2 : 3
+        guard digits.count > codeLength, digits.prefix(codeLength).reduce(0, { $0 * 10 + Int($1) }) == code else {
+            return .noCountryCode(digits)
+        }
+        let potential = region.strippingNationalPrefix(digits.dropFirst(codeLength))
         // `81312345678` in JP: malformed as a national number, well-formed once `81` is read as the
         // calling code; likewise when the whole is too long to be national.
         if (!region.hasShape(digits) && region.hasShape(potential)) || region.lengthCheck(digits) == .tooLong {
             return .found(code, potential)
         }
-        return .noCountryCode
+        return .noCountryCode(digits)
     }
 
     /// The shortest assigned calling code (1–3 digits) the digits start with.

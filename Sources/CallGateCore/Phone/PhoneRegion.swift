@@ -4,7 +4,10 @@
 /// checks us against. Only the general shape of a region's numbers is kept (leading digits and
 /// lengths), not the per-type patterns: that is enough to decide the questions parsing asks (is this
 /// a country code or part of the number, is that `0` a trunk prefix) and to tell possible lengths.
-struct PhoneRegion: Sendable {
+///
+/// A final class rather than a struct: the tables are shared and immutable, and passing a reference
+/// avoids retaining seven arrays every time a number is read.
+final class PhoneRegion: Sendable {
     /// ISO 3166-1 alpha-2 code (`JP`).
     let id: String
     let countryCode: Int
@@ -20,6 +23,21 @@ struct PhoneRegion: Sendable {
     let possibleLengths: LengthSet
     /// Lengths only dialable inside an area (subscriber number without area code).
     let localOnlyLengths: LengthSet
+
+    init(
+        id: String, countryCode: Int, internationalPrefixes: [DigitPattern], nationalPrefixes: [DigitPattern],
+        keepsNationalPrefix: [NumberShape], shapes: [NumberShape], possibleLengths: LengthSet,
+        localOnlyLengths: LengthSet
+    ) {
+        self.id = id
+        self.countryCode = countryCode
+        self.internationalPrefixes = internationalPrefixes
+        self.nationalPrefixes = nationalPrefixes
+        self.keepsNationalPrefix = keepsNationalPrefix
+        self.shapes = shapes
+        self.possibleLengths = possibleLengths
+        self.localOnlyLengths = localOnlyLengths
+    }
 
     /// Whether `digits` has the general shape of a national significant number here.
     func hasShape(_ digits: ArraySlice<UInt8>) -> Bool {

@@ -1,0 +1,20 @@
+import CallGateTestSupport
+import Testing
+
+/// Every fixture under Tests/Fixtures/biztel produces exactly its checked-in golden output.
+/// Regenerate with `CALLGATE_UPDATE_GOLDENS=1 swift test --filter Golden` and review the diff.
+@Suite struct BiztelGoldenTests {
+    @Test(arguments: Golden.fixtures("biztel"))
+    func golden(_ fixture: Fixture) {
+        if let difference = Golden.verify(fixture, source: "biztel") { Issue.record("\(difference)") }
+    }
+
+    @Test(arguments: Golden.fixtures("biztel", invalid: true))
+    func invalidGolden(_ fixture: Fixture) {
+        if let difference = Golden.verify(fixture, source: "biztel") { Issue.record("\(difference)") }
+    }
+
+    @Test func fixturesExist() {
+        #expect(Golden.fixtures("biztel").count >= 6)
+    }
+}

@@ -1,0 +1,20 @@
+import CallGateTestSupport
+import Testing
+
+/// Every fixture under Tests/Fixtures/pbx produces exactly its checked-in golden output.
+/// Regenerate with `CALLGATE_UPDATE_GOLDENS=1 swift test --filter Golden` and review the diff.
+@Suite struct GenericPBXGoldenTests {
+    @Test(arguments: Golden.fixtures("pbx"))
+    func golden(_ fixture: Fixture) {
+        if let difference = Golden.verify(fixture, source: "pbx") { Issue.record("\(difference)") }
+    }
+
+    @Test(arguments: Golden.fixtures("pbx", invalid: true))
+    func invalidGolden(_ fixture: Fixture) {
+        if let difference = Golden.verify(fixture, source: "pbx") { Issue.record("\(difference)") }
+    }
+
+    @Test func fixturesExist() {
+        #expect(Golden.fixtures("pbx").count >= 6)
+    }
+}
