@@ -1,0 +1,98 @@
+import CallGateTestSupport
+import Foundation
+import Testing
+
+/// The real `callgate` binary, as a user runs it.
+@Suite struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// `callgate` beside the test bundle: `swift test` builds every product into the same folder.
+    static var binary: URL {
+        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        return executable.deletingLastPathComponent().appendingPathComponent("callgate")
+    }
+
+    func callgate(_ arguments: [String], stdin: Data = Data()) throws -> Run {
+        try #require(Self.built, "no callgate binary at \(Self.binary.path); swift test builds it")
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = PackageRoot.url
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(stdin)
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    static var built: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
+
+    @Test func mapPrintsEventsAsAJSONArray() throws {
+        let run = try callgate(["map", "--source", "miitel", "Tests/Fixtures/miitel/transfer-chain.json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]
+        #expect(parsed?.count == 3)
+        #expect(parsed?.first?["schema"] as? String == "callgate.call.v1")
+    }
+
+    @Test func mapReadsStandardInputAndQuery() throws {
+        let run = try callgate(["map", "--source", "biztel", "--query", "event=着信&id=9&tel=0312345678", "-"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"call.started\""))
+    }
+
+    @Test func publishedMinutesSampleFailsWithLineAndColumn() throws {
+        let run = try callgate(["map", "--source", "miitel", "Tests/Fixtures/miitel/invalid/minutes-as-published.txt"])
+        #expect(run.status == 1)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains("callgate: error:"))
+        #expect(run.stderr.contains("line 2, column 1"))
+    }
+
+    @Test func challengePrintsNoEventsAndExplains() throws {
+        let run = try callgate(["map", "--source", "miitel", "Tests/Fixtures/miitel/challenge.json"])
+        #expect(run.status == 0)
+        #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        #expect(run.stderr.contains("handshake"))
+    }
+
+    @Test func unknownSourceAndUnreadableFileFail() throws {
+        let unknown = try callgate(["map", "--source", "nosuch", "Tests/Fixtures/miitel/minutes.json"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unknown source 'nosuch'"))
+        let missing = try callgate(["map", "--source", "miitel", "no/such/file.json"])
+        #expect(missing.status == 1)
+    }
+
+    @Test func checkValidatesTheShippedConfiguration() throws {
+        let run = try callgate(["check"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("OK (4 sources"))
+    }
+
+    @Test func checkReportsMappingErrorsWithLocation() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data("sources:\n  - id: x\n    adapter: generic\n    mapping: bad.yaml\n".utf8)
+            .write(to: dir.appendingPathComponent("callgate.yaml"))
+        try Data("vendor: x\nevents: [{type: call.completed}]\ntime: $.t\ncall:\n  vendor_call_id: $.id\n  direction: sideways\n  leg_kind: normal\n  status: ended\n".utf8)
+            .write(to: dir.appendingPathComponent("bad.yaml"))
+        let run = try callgate(["check", "--config", dir.appendingPathComponent("callgate.yaml").path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("bad.yaml:6:14: 'sideways' is not a direction"), "\(run.stderr)")
+    }
+}

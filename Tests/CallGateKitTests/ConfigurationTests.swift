@@ -1,0 +1,145 @@
+import CallGateCore
+import CallGateKit
+import CallGateTestSupport
+import Foundation
+import Testing
+
+/// `callgate.yaml` is decoded strictly (SPEC §8).
+@Suite struct ConfigurationTests {
+    func decode(_ yaml: String, env: [String: String] = [:]) throws(LocatedError) -> CallGateConfig {
+        try CallGateConfig(yaml: yaml, file: "test.yaml", environment: env)
+    }
+
+    func failure(_ yaml: String, env: [String: String] = [:]) -> LocatedError? {
+        do {
+            _ = try decode(yaml, env: env)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func shippedConfigurationLoadsWithFourSources() throws {
+        let normalizer = Golden.normalizer
+        #expect(normalizer.pipelines.map(\.settings.id) == ["miitel", "udesk", "biztel", "pbx"])
+        #expect(normalizer.config.server.host == "127.0.0.1")
+        #expect(normalizer.config.server.maxBodyBytes == 1_048_576)
+    }
+
+    @Test func theSpecSketchDecodes() throws {
+        let yaml = """
+            server: { host: 127.0.0.1, port: 8080, max_body_bytes: 1048576 }
+            store: { sqlite: .callgate/callgate.sqlite }
+            admin: { token: "${CALLGATE_ADMIN_TOKEN:-}" }
+            sources:
+              - id: miitel
+                adapter: miitel
+                region: JP
+                auth: { bearer: "${MIITEL_TOKEN}", allow_ips: [18.177.83.94/32, 35.73.236.241/32] }
+              - id: udesk
+                adapter: udesk
+                region: CN
+                auth: { payload_secret: { path: $.extend.token, value: "${UDESK_TOKEN}" } }
+              - id: biztel
+                adapter: biztel
+                recording_url: https://s0000.u.biztel.jp:8000/monitor_link/{ID}
+                auth: { bearer: "${BIZTEL_TOKEN}" }
+              - id: pbx
+                adapter: pbx
+                auth: { standard_webhooks: { secret: "${PBX_SECRET}" } }
+            sinks:
+              - id: archive
+                type: file
+                path: .callgate/events.jsonl
+              - id: crm
+                type: http
+                url: https://crm.example.com/hooks/calls
+                events: [call.completed, call.summary.available]
+                exclude: [call.transcript]
+                auth: { standard_webhooks: { secret: "${CRM_SECRET}" } }
+            """
+        let env = ["MIITEL_TOKEN": "m-token", "UDESK_TOKEN": "u", "BIZTEL_TOKEN": "b", "PBX_SECRET": "whsec_abc", "CRM_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
+        let config = try decode(yaml, env: env)
+        #expect(config.sources.count == 4)
+        #expect(config.sources[0].auth?.bearer.first?.value == "m-token")
+        #expect(config.sources[0].auth?.allowIPs == ["18.177.83.94/32", "35.73.236.241/32"])
+        #expect(config.sources[1].auth?.payloadSecret?.path.description == "$.extend.token")
+        #expect(config.admin.token == nil, "empty default means no admin token")
+        #expect(config.sinks[1].events == [.completed, .summaryAvailable])
+        #expect(config.sinks[1].exclude == ["call.transcript"])
+    }
+
+    /// Interpolation happens after YAML parsing, so a secret cannot change the document's
+    /// structure; the price is that `${VAR}` inside a `{ }` flow mapping must be quoted.
+    @Test func unquotedReferenceInsideAFlowMappingIsAYAMLError() {
+        let error = failure("admin: { token: ${TOKEN} }\nsources: []\n", env: ["TOKEN": "x"])
+        #expect(error?.line == 1)
+        #expect(error?.message.contains("invalid YAML") == true)
+        let braces = try? decode("admin: { token: \"${TOKEN}\" }\nsources: []\n", env: ["TOKEN": "a}b #c"])
+        #expect(braces?.admin.token?.value == "a}b #c")
+    }
+
+    @Test func unknownKeysAreErrorsWithLineAndColumn() {
+        let error = failure("sources:\n  - id: a\n    adapter: miitel\n    regoin: JP\n")
+        #expect(error?.line == 4)
+        #expect(error?.column == 5)
+        #expect(error?.message.contains("unknown key 'regoin'") == true)
+        let top = failure("sources: []\nsinkz: []\n")
+        #expect(top?.line == 2)
+        #expect(top?.column == 1)
+    }
+
+    @Test func environmentInterpolation() throws {
+        let yaml = "admin: { token: \"${TOKEN:-fallback}\" }\nsources: []\n"
+        #expect(try decode(yaml).admin.token?.value == "fallback")
+        #expect(try decode(yaml, env: ["TOKEN": "set"]).admin.token?.value == "set")
+        let missing = failure("sources:\n  - id: a\n    adapter: miitel\n    auth: { bearer: \"${NOPE}\" }\n")
+        #expect(missing?.line == 4)
+        #expect(missing?.message.contains("environment variable NOPE is not set") == true)
+        #expect(try decode("admin: { token: \"$${LITERAL}\" }\nsources: []\n").admin.token?.value == "${LITERAL}")
+    }
+
+    @Test func secretsNeverPrint() throws {
+        let config = try decode("sources:\n  - id: a\n    adapter: miitel\n    auth: { bearer: s3cr3t-value }\n")
+        let dumped = "\(config) \(String(reflecting: config))"
+        #expect(!dumped.contains("s3cr3t-value"))
+        #expect(dumped.contains("<redacted>"))
+    }
+
+    @Test func valuesAreChecked() {
+        #expect(failure("server: { port: 99999 }\nsources: []\n")?.message.contains("server.port") == true)
+        #expect(failure("sources:\n  - id: Bad Id\n    adapter: miitel\n")?.message.contains("source id") == true)
+        #expect(failure("sources:\n  - id: a\n    adapter: miitel\n  - id: a\n    adapter: udesk\n")?.message.contains("twice") == true)
+        #expect(failure("sources:\n  - id: a\n    adapter: miitel\n    timezone: Mars/Olympus\n")?.message.contains("time zone") == true)
+        #expect(failure("sources: []\nsinks:\n  - id: s\n    type: http\n")?.message.contains("needs url") == true)
+        #expect(failure("sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    events: [call.finished]\n")?.line == 6)
+        #expect(failure("sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    retry: { schedule: [5 minutes] }\n") != nil)
+        #expect(failure("sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    sources: [nope]\n") != nil)
+        #expect(failure("sources:\n  - id: a\n    adapter: miitel\n    auth: { payload_secret: { path: $..token, value: x } }\n") != nil)
+        #expect(failure("sources: [\n") != nil, "YAML syntax errors are located too")
+    }
+
+    @Test func sinkWhenConditionsUseTheMappingLanguage() throws {
+        let config = try decode(
+            "sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    when: { eq: [$.call.direction, inbound] }\n")
+        let condition = try #require(config.sinks.first?.when)
+        #expect(condition.matches(["call": ["direction": "inbound"]]))
+        #expect(!condition.matches(["call": ["direction": "outbound"]]))
+    }
+
+    @Test func loadReportsEveryBrokenSource() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("callgate.yaml")
+        try Data("sources:\n  - id: a\n    adapter: nosuch\n  - id: b\n    adapter: miitel\n    mapping: missing.yaml\n".utf8)
+            .write(to: file)
+        do {
+            _ = try Normalizer.load(configFile: file.path, environment: [:])
+            Issue.record("expected errors")
+        } catch {
+            #expect(error.errors.count == 2)
+            #expect(error.errors[0].message.contains("unknown adapter 'nosuch'"))
+            #expect(error.errors[1].line == 6)
+        }
+    }
+}
