@@ -115,6 +115,23 @@ import Testing
         #expect(event.call.vendorMeta["event_type"] == .string("call.voicemail"))
     }
 
+    /// `$type` is set only once an element is classified, but its slot is shared by the elements of
+    /// `for_each`: in `let` and `when` it still holds the previous element's type, so an element's
+    /// classification depends on its position. Expected: null there (or a load error).
+    @Test func typeIsNotYetKnownWhileClassifying() throws {
+        let produced = try ML.run(
+            "leg_id: \"@.id\"\nvendor_meta: { seen: $seen }", #"{"legs": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}"#,
+            top: "for_each: $.legs[*]\nlet:\n  seen: $type",
+            events: """
+                - when: { exists: $type }
+                  type: call.updated
+                - type: call.completed
+                """)
+        #expect(produced.count == 3)
+                #expect(produced.map(\.type) == [.completed, .completed, .completed])
+        #expect(produced.allSatisfy { $0.call.vendorMeta["seen"] == nil })
+    }
+
     @Test func aRuleNeedsEitherTypeOrSkip() throws {
         let both = try ML.loadError(ML.mapping("", events: "- type: call.completed\n  skip: true"))
         #expect(both.message.contains("either 'type' or 'skip: true'"))

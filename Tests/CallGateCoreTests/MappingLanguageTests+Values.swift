@@ -11,14 +11,14 @@ import Testing
         let event = try ML.one(
             """
             summary: hello
-            vendor_meta: { n: 42, x: 1.5, yes: true, quoted: "true", list: [a, 1] }
+            vendor_meta: { n: 42, x: 1.5, yes: true, quoted: "true", arr: [a, 1] }
             """)
         #expect(event.call.summary == "hello")
         #expect(event.call.vendorMeta["n"] == .int(42))
         #expect(event.call.vendorMeta["x"] == .double(1.5))
         #expect(event.call.vendorMeta["yes"] == .bool(true))
         #expect(event.call.vendorMeta["quoted"] == .string("true"))
-        #expect(event.call.vendorMeta["list"] == ["a", 1])
+        #expect(event.call.vendorMeta["arr"] == ["a", 1])
     }
 
     @Test func textThatLooksLikeAPathNeedsLiteral() throws {
@@ -91,7 +91,11 @@ import Testing
 
     @Test func mapLooksUpNumbersAndBooleansAsText() throws {
         let event = try ML.one(
-            "vendor_meta: { v: { map: $.code, values: { 1: one, true: yes } }, b: { map: $.flag, values: { true: yes } } }",
+            """
+            vendor_meta:
+              v: { map: $.code, values: { 1: one, true: yes } }
+              b: { map: $.flag, values: { true: yes } }
+            """,
             #"{"code": 1, "flag": true}"#)
         #expect(event.call.vendorMeta["v"] == .string("one"))
         #expect(event.call.vendorMeta["b"] == .string("yes"))
@@ -109,7 +113,8 @@ import Testing
               no: { bool: $.no }
               zero: { bool: $.zero }
               gone: { int: $.gone }
-            """, #"{"n": 42, "i": " 0042 ", "f": "3.0", "x": "2.5", "t": "true", "no": "false", "zero": 0, "gone": "null"}"#)
+            """,
+            #"{"n": 42, "i": " 0042 ", "f": "3.0", "x": "2.5", "t": "true", "no": "false", "zero": 0, "gone": "null"}"#)
         let meta = event.call.vendorMeta
         #expect(meta["s"] == .string("42"))
         #expect(meta["i"] == .int(42))
@@ -124,7 +129,12 @@ import Testing
     }
 
     @Test func falseAndNullStringsDecideConditions() throws {
-        let yaml = "summary: { if: { eq: [{ bool: $.v }, true] }, then: voicemail, else: { if: { missing: { bool: $.v } }, then: unknown, else: not-voicemail } }"
+        let yaml = """
+            summary:
+              if: { eq: [{ bool: $.v }, true] }
+              then: voicemail
+              else: { if: { missing: { bool: $.v } }, then: unknown, else: not-voicemail }
+            """
         #expect(try ML.one(yaml, #"{"v": "true"}"#).call.summary == "voicemail")
         #expect(try ML.one(yaml, #"{"v": "false"}"#).call.summary == "not-voicemail")
         #expect(try ML.one(yaml, #"{"v": "null"}"#).call.summary == "unknown")

@@ -48,11 +48,16 @@ extension JSONByteParser {
         return error(message)
     }
 
+    /// Builds a string from bytes, rejecting invalid UTF-8 (where `String(decoding:)` would
+    /// silently repair it). ASCII, the common case, needs no validation.
     func makeString(_ slice: UnsafeBufferPointer<UInt8>, start: Int) throws(JSONParseError) -> String {
-        guard let s = String(validating: slice, as: UTF8.self) else {
+        var i = 0
+        let n = slice.count
+        while i < n, slice[i] < 0x80 { i += 1 }
+        if i < n, !UTF8Validation.isValid(UnsafeBufferPointer(rebasing: slice[i..<n])) {
             throw error("invalid UTF-8 in a string", at: start)
         }
-        return s
+        return String(decoding: slice, as: UTF8.self)
     }
 
     mutating func parseEscape(into buffer: inout [UInt8]) throws(JSONParseError) {
@@ -140,7 +145,15 @@ extension JSONByteParser {
             }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        let digits = UnsafeBufferPointer(rebasing: bytes[start..<position])
+        if isInteger, digits.count <= 18 {
+            // Up to 18 digits always fit an Int64: no overflow check needed.
+            var value: Int64 = 0
+            let negative = digits[0] == UInt8(ascii: "-")
+            for b in digits.dropFirst(negative ? 1 : 0) { value = value &* 10 &+ Int64(b &- 48) }
+            return .int(negative ? -value : value)
+        }
+        let text = String(decoding: digits, as: UTF8.self)
         if isInteger, let i = Int64(text) { return .int(i) }
         guard let d = Double(text), d.isFinite else { throw error("number out of range", at: start) }
         return .double(d)

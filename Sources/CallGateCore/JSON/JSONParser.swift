@@ -31,6 +31,10 @@ struct JSONByteParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
     var depth = 0
+    /// Members and elements of the containers being parsed; each container is copied out at its
+    /// exact size when it closes, so parsing allocates once per container.
+    var memberStack: [JSONObject.Member] = []
+    var elementStack: [JSONValue] = []
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -130,12 +134,13 @@ struct JSONByteParser {
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1
-        var object = JSONObject()
+        let base = memberStack.count
+        defer { memberStack.removeSubrange(base...) }
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
         while true {
             skipWhitespace()
@@ -145,7 +150,7 @@ struct JSONByteParser {
             }
             let keyStart = position
             let key = try parseString()
-            if object.index(of: key) != nil {
+            for i in base..<memberStack.count where memberStack[i].key == key {
                 throw error("duplicate member name \"\(key)\"", at: keyStart)
             }
             skipWhitespace()
@@ -155,7 +160,7 @@ struct JSONByteParser {
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            object.appendUnchecked(key, value)
+            memberStack.append(JSONObject.Member(key: key, value: value))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
             switch bytes[position] {
@@ -168,6 +173,8 @@ struct JSONByteParser {
             case UInt8(ascii: "}"):
                 position += 1
                 depth -= 1
+                var object = JSONObject()
+                object.members = Array(memberStack[base...])
                 return .object(object)
             default:
                 throw error("unexpected \(describeByte()), expected ',' or '}'")
@@ -178,16 +185,18 @@ struct JSONByteParser {
     mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1
-        var elements: [JSONValue] = []
+        let base = elementStack.count
+        defer { elementStack.removeSubrange(base...) }
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            let element = try parseValue()
+            elementStack.append(element)
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an array") }
             switch bytes[position] {
@@ -200,7 +209,7 @@ struct JSONByteParser {
             case UInt8(ascii: "]"):
                 position += 1
                 depth -= 1
-                return .array(elements)
+                return .array(Array(elementStack[base...]))
             default:
                 throw error("unexpected \(describeByte()), expected ',' or ']'")
             }

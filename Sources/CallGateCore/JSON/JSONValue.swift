@@ -2,7 +2,7 @@
 ///
 /// Integers and fractional numbers are distinct cases so that identifiers such as Udesk's
 /// `conversation_id` survive a round trip unchanged; comparisons treat `1` and `1.0` as equal.
-public enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -63,67 +63,120 @@ public enum JSONValue: Sendable, Hashable {
     }
 }
 
-/// A JSON object whose members keep their order. Lookups scan linearly: vendor objects are small,
-/// and a scan over a few dozen keys beats hashing each key.
+/// A JSON object whose members keep their order, stored as one contiguous array of pairs.
+/// Lookups scan linearly: vendor objects are small, and a scan over a few dozen short keys beats
+/// hashing each key.
 public struct JSONObject: Sendable, Hashable, Sequence {
-    public private(set) var keys: [String]
-    public private(set) var values: [JSONValue]
+    @usableFromInline var members: [Member]
 
-    public init() {
-        keys = []
-        values = []
+    @usableFromInline struct Member: Sendable, Hashable {
+        @usableFromInline var key: String
+        @usableFromInline var value: JSONValue
+        @usableFromInline init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
     }
 
+    public init() { members = [] }
+
     public init(_ pairs: [(String, JSONValue)]) {
-        keys = []
-        values = []
-        keys.reserveCapacity(pairs.count)
-        values.reserveCapacity(pairs.count)
+        members = []
+        members.reserveCapacity(pairs.count)
         for (k, v) in pairs { self[k] = v }
     }
 
     /// Appends without checking for an existing key; callers guarantee uniqueness.
-    @usableFromInline mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
-        keys.append(key)
-        values.append(value)
+    @inlinable mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
+        members.append(Member(key: key, value: value))
     }
 
-    public mutating func reserveCapacity(_ n: Int) {
-        keys.reserveCapacity(n)
-        values.reserveCapacity(n)
-    }
+    public mutating func reserveCapacity(_ n: Int) { members.reserveCapacity(n) }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+    public var keys: [String] { members.map(\.key) }
+    public var values: [JSONValue] { members.map(\.value) }
 
     @inlinable public func index(of key: String) -> Int? {
-        keys.firstIndex(of: key)
+        var i = 0
+        let n = members.count
+        while i < n {
+            if members[i].key == key { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// The member's value; setting `nil` removes the member, setting a value replaces it in place
     /// or appends it.
     public subscript(key: String) -> JSONValue? {
-        get {
+        @inlinable get {
             guard let i = index(of: key) else { return nil }
-            return values[i]
+            return members[i].value
         }
         set {
             if let i = index(of: key) {
-                if let newValue {
-                    values[i] = newValue
-                } else {
-                    keys.remove(at: i)
-                    values.remove(at: i)
-                }
+                if let newValue { members[i].value = newValue } else { members.remove(at: i) }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
+                members.append(Member(key: key, value: newValue))
             }
         }
     }
 
-    public func makeIterator() -> Zip2Sequence<[String], [JSONValue]>.Iterator {
-        zip(keys, values).makeIterator()
+    public struct Iterator: IteratorProtocol {
+        var base: IndexingIterator<[Member]>
+        public mutating func next() -> (String, JSONValue)? {
+            guard let m = base.next() else { return nil }
+            return (m.key, m.value)
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(base: members.makeIterator()) }
+}
+
+extension JSONValue: Hashable {
+    /// Numbers compare by value (`44` equals `44.0`: the same JSON number); everything else
+    /// structurally, with object members in order.
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.int, .double), (.double, .int), (.double, .double): return a.numberValue == b.numberValue
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)): return x == y
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .int, .double: hasher.combine(numberValue)
+        case .string(let s): hasher.combine(s)
+        case .array(let a): hasher.combine(a)
+        case .object(let o): hasher.combine(o)
+        }
+    }
+}
+
+extension JSONObject {
+    /// A copy without null and "" members, recursively: "unknown is null or absent, never ''".
+    public func withoutEmptyMembers() -> JSONObject {
+        var out = JSONObject()
+        out.reserveCapacity(members.count)
+        for member in members {
+            switch member.value {
+            case .null: continue
+            case .string(let s) where s.isEmpty: continue
+            case .object(let o): out.appendUnchecked(member.key, .object(o.withoutEmptyMembers()))
+            default: out.appendUnchecked(member.key, member.value)
+            }
+        }
+        return out
     }
 }
 

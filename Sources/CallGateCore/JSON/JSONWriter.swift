@@ -26,7 +26,7 @@ public struct JSONWriter: Sendable {
         case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
         case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
         case .int(let i): out.append(contentsOf: String(i).utf8)
-        case .double(let d): writeDouble(d, into: &out)
+        case .double(let d): Self.writeDouble(d, into: &out)
         case .string(let s): Self.writeString(s, into: &out)
         case .array(let elements):
             if elements.isEmpty {
@@ -68,7 +68,7 @@ public struct JSONWriter: Sendable {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    private func writeDouble(_ d: Double, into out: inout [UInt8]) {
+    static func writeDouble(_ d: Double, into out: inout [UInt8]) {
         guard d.isFinite else {
             out.append(contentsOf: "null".utf8)
             return

@@ -44,6 +44,8 @@ extension CompiledMapping {
         for (index, element) in elements.enumerated() {
             let where_ = forEach.map { "element \(index + 1) of \(elements.count) selected by \($0.path)" }
             scope.current = element
+            // `$type` is known only after classification: never carry one element's over to the next.
+            scope.slots[Self.typeSlot] = .null
             if let slot = forEachSlot { scope.slots[slot] = element }
             do {
                 if let event = try event(&scope, context: context, source: source, receivedAt: receivedAt) {
@@ -105,7 +107,7 @@ extension CompiledMapping {
 
         let callValue: JSONValue
         do { callValue = try call.evaluate(&scope) } catch { throw error.inside("call") }
-        var record = try CallRecord(json: callValue, context: context)
+        var record = try CallRecord(json: callValue, context: context, checkKeys: false)
         record.callKey = EventIdentity.callKey(source: source.id, vendorCallId: record.vendorCallId)
         record.recomputeDurations()
         var event = CallEvent(

@@ -20,7 +20,7 @@ extension CallEvent {
     /// Reads an event in canonical form (as stored or delivered).
     public init(json: JSONValue) throws(FieldError) {
         let context = CoercionContext(region: "ZZ")
-        let r = try FieldReader(json, path: "", context: context)
+        let r = try FieldReader(json, context: context, checkKeys: true)
         try r.rejectUnknown([
             "id", "type", "schema", "time", "time_source", "received_at", "source", "vendor", "vendor_event",
             "revision", "call",

@@ -77,7 +77,7 @@ extension CallRecord {
         return .object(o)
     }
 
-    static let fieldNames: Set<String> = [
+    static let fieldNames: [String] = [
         "call_key", "vendor_call_id", "leg_id", "previous_leg_id", "thread_key", "tenant", "direction", "leg_kind",
         "status", "outcome", "outcome_reason", "from", "to", "line", "customer", "agent", "participants", "queue",
         "started_at", "queued_at", "ringing_at", "answered_at", "ended_at", "durations", "recording", "transcript",
@@ -86,110 +86,116 @@ extension CallRecord {
 
     /// Reads a record from a mapping's output (or a stored event), coercing vendor strings in
     /// time and phone fields, and checking every rule of the canonical model.
-    /// - Throws: `FieldError` naming the first offending field.
-    public init(json: JSONValue, context: CoercionContext, path: String = "call") throws(FieldError) {
-        let r = try FieldReader(json, path: path, context: context)
+    /// - Parameter checkKeys: reject members the model does not have (mapping output skips this:
+    ///   the compiler already checked its field names).
+    /// - Throws: `FieldError` naming the first offending field (`call.participants[1].role`).
+    public init(json: JSONValue, context: CoercionContext, path: String = "call", checkKeys: Bool = true)
+        throws(FieldError)
+    {
+        self = try FieldReader.nested(path) { () throws(FieldError) in
+            try Self.decode(try FieldReader(json, context: context, checkKeys: checkKeys))
+        }
+    }
+
+    static func decode(_ r: FieldReader) throws(FieldError) -> CallRecord {
         try r.rejectUnknown(Self.fieldNames)
-        self.init(
+        var c = CallRecord(
             callKey: try r.string("call_key") ?? "", vendorCallId: try r.requiredString("vendor_call_id"),
             direction: try r.requiredVocabulary("direction", CallDirection.self),
             legKind: try r.requiredVocabulary("leg_kind", LegKind.self),
             status: try r.requiredVocabulary("status", CallStatus.self))
-        legId = try r.string("leg_id")
-        previousLegId = try r.string("previous_leg_id")
-        threadKey = try r.string("thread_key")
-        tenant = try r.string("tenant")
-        outcome = try r.vocabulary("outcome", CallOutcome.self)
-        outcomeReason = try r.vocabulary("outcome_reason", OutcomeReason.self)
-        if status != .ended, outcome != nil || outcomeReason != nil {
+        c.legId = try r.string("leg_id")
+        c.previousLegId = try r.string("previous_leg_id")
+        c.threadKey = try r.string("thread_key")
+        c.tenant = try r.string("tenant")
+        c.outcome = try r.vocabulary("outcome", CallOutcome.self)
+        c.outcomeReason = try r.vocabulary("outcome_reason", OutcomeReason.self)
+        if c.status != .ended, c.outcome != nil || c.outcomeReason != nil {
             throw FieldError(
-                path: r.sub(outcome != nil ? "outcome" : "outcome_reason"),
-                message: "set while status is '\(status)'; an outcome is known only once the call ended")
+                path: c.outcome != nil ? "outcome" : "outcome_reason",
+                message: "set while status is '\(c.status)'; an outcome is known only once the call ended")
         }
-        from = try r.phone("from")
-        to = try r.phone("to")
-        if let l = try r.reader("line") {
+        c.from = try r.phone("from")
+        c.to = try r.phone("to")
+        c.line = try r.object("line") { (l) throws(FieldError) -> Line? in
             try l.rejectUnknown(["number", "name"])
             let value = Line(number: try l.phone("number"), name: try l.string("name"))
-            line = value.number == nil && value.name == nil ? nil : value
+            return value.number == nil && value.name == nil ? nil : value
         }
-        if let c = try r.reader("customer") {
-            try c.rejectUnknown(["name", "company", "phone", "external_id"])
+        c.customer = try r.object("customer") { (o) throws(FieldError) -> Customer? in
+            try o.rejectUnknown(["name", "company", "phone", "external_id"])
             let value = Customer(
-                name: try c.string("name"), company: try c.string("company"), phone: try c.phone("phone"),
-                externalId: try c.string("external_id"))
-            customer = value == Customer() ? nil : value
+                name: try o.string("name"), company: try o.string("company"), phone: try o.phone("phone"),
+                externalId: try o.string("external_id"))
+            return value == Customer() ? nil : value
         }
-        if let a = try r.reader("agent") {
+        c.agent = try r.object("agent") { (a) throws(FieldError) -> Agent? in
             try a.rejectUnknown(["id", "name", "email"])
             let value = Agent(id: try a.string("id"), name: try a.string("name"), email: try a.string("email"))
-            agent = value == Agent() ? nil : value
+            return value == Agent() ? nil : value
         }
-        for (element, elementPath) in try r.elements("participants") {
-            let p = try FieldReader(element, path: elementPath, context: context)
+        c.participants = try r.objects("participants") { (p) throws(FieldError) -> Participant? in
             try p.rejectUnknown(["id", "side", "role", "name", "company", "phone"])
-            participants.append(
-                Participant(
-                    id: try p.string("id"), side: try p.vocabulary("side", ParticipantSide.self),
-                    role: try p.requiredVocabulary("role", ParticipantRole.self), name: try p.string("name"),
-                    company: try p.string("company"), phone: try p.phone("phone")))
+            return Participant(
+                id: try p.string("id"), side: try p.vocabulary("side", ParticipantSide.self),
+                role: try p.requiredVocabulary("role", ParticipantRole.self), name: try p.string("name"),
+                company: try p.string("company"), phone: try p.phone("phone"))
         }
-        if let q = try r.reader("queue") {
+        c.queue = try r.object("queue") { (q) throws(FieldError) -> Queue? in
             try q.rejectUnknown(["id", "name", "group"])
             let value = Queue(id: try q.string("id"), name: try q.string("name"), group: try q.string("group"))
-            queue = value == Queue() ? nil : value
+            return value == Queue() ? nil : value
         }
-        startedAt = try r.time("started_at")
-        queuedAt = try r.time("queued_at")
-        ringingAt = try r.time("ringing_at")
-        answeredAt = try r.time("answered_at")
-        endedAt = try r.time("ended_at")
-        if let d = try r.reader("durations") {
-            try d.rejectUnknown(["total", "talk", "ring", "queue", "ivr"])
-            durations = Durations(
-                total: try d.number("total"), talk: try d.number("talk"), ring: try d.number("ring"),
-                queue: try d.number("queue"), ivr: try d.number("ivr"))
-        }
-        if let rec = try r.reader("recording") {
+        c.startedAt = try r.time("started_at")
+        c.queuedAt = try r.time("queued_at")
+        c.ringingAt = try r.time("ringing_at")
+        c.answeredAt = try r.time("answered_at")
+        c.endedAt = try r.time("ended_at")
+        c.durations =
+            try r.object("durations") { (d) throws(FieldError) -> Durations? in
+                try d.rejectUnknown(["total", "talk", "ring", "queue", "ivr"])
+                return Durations(
+                    total: try d.number("total"), talk: try d.number("talk"), ring: try d.number("ring"),
+                    queue: try d.number("queue"), ivr: try d.number("ivr"))
+            } ?? Durations()
+        c.recording = try r.object("recording") { (rec) throws(FieldError) -> Recording? in
             try rec.rejectUnknown(["url", "expires_at"])
-            if let url = try rec.string("url") { recording = Recording(url: url, expiresAt: try rec.time("expires_at")) }
+            guard let url = try rec.string("url") else { return nil }
+            return Recording(url: url, expiresAt: try rec.time("expires_at"))
         }
-        if let t = try r.reader("transcript") {
+        c.transcript = try r.object("transcript") { (t) throws(FieldError) -> Transcript? in
             try t.rejectUnknown(["text", "segments"])
-            var segments: [Transcript.Segment] = []
-            for (element, elementPath) in try t.elements("segments") {
-                let s = try FieldReader(element, path: elementPath, context: context)
+            let segments = try t.objects("segments") { (s) throws(FieldError) -> Transcript.Segment? in
                 try s.rejectUnknown(["participant_id", "role", "start", "end", "text"])
                 // Recognizers emit empty phrases; they carry nothing, so they are left out.
-                guard let text = try s.string("text") else { continue }
-                segments.append(
-                    Transcript.Segment(
-                        participantId: try s.string("participant_id"), role: try s.vocabulary("role", ParticipantRole.self),
-                        start: try s.number("start"), end: try s.number("end"), text: text))
+                guard let text = try s.string("text") else { return nil }
+                return Transcript.Segment(
+                    participantId: try s.string("participant_id"), role: try s.vocabulary("role", ParticipantRole.self),
+                    start: try s.number("start"), end: try s.number("end"), text: text)
             }
             let value = Transcript(text: try t.string("text"), segments: segments)
-            transcript = value.text == nil && segments.isEmpty ? nil : value
+            return value.text == nil && segments.isEmpty ? nil : value
         }
-        summary = try r.string("summary")
-        dtmf = try r.string("dtmf")
-        for (element, elementPath) in try r.elements("tags") {
-            if element.isNull || element == .string("") { continue }
-            tags.append(try FieldReader.text(element, path: elementPath))
+        c.summary = try r.string("summary")
+        c.dtmf = try r.string("dtmf")
+        c.tags = try r.elements("tags") { (element) throws(FieldError) -> String? in
+            if element.isNull || element == .string("") { return nil }
+            return try FieldReader.text(element, path: "")
         }
-        for (element, elementPath) in try r.elements("notes") {
-            let n = try FieldReader(element, path: elementPath, context: context)
+        c.notes = try r.objects("notes") { (n) throws(FieldError) -> Note? in
             try n.rejectUnknown(["text", "author", "at"])
-            guard let text = try n.string("text") else { continue }
-            notes.append(Note(text: text, author: try n.string("author"), at: try n.time("at")))
+            guard let text = try n.string("text") else { return nil }
+            return Note(text: text, author: try n.string("author"), at: try n.time("at"))
         }
-        survey = try r.string("survey")
-        analytics = try r.freeObject("analytics")
-        if let l = try r.reader("links") {
+        c.survey = try r.string("survey")
+        c.analytics = try r.freeObject("analytics")
+        c.links = try r.object("links") { (l) throws(FieldError) -> Links? in
             try l.rejectUnknown(["vendor_ui"])
-            if let ui = try l.string("vendor_ui") { links = Links(vendorUI: ui) }
+            return try l.string("vendor_ui").map(Links.init(vendorUI:))
         }
-        custom = try r.freeObject("custom") ?? JSONObject()
-        vendorMeta = try r.freeObject("vendor_meta") ?? JSONObject()
+        c.custom = try r.freeObject("custom")?.withoutEmptyMembers() ?? JSONObject()
+        c.vendorMeta = try r.freeObject("vendor_meta")?.withoutEmptyMembers() ?? JSONObject()
+        return c
     }
 }
 

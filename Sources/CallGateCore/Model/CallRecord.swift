@@ -195,13 +195,15 @@ extension CallRecord {
             guard let a, let b else { return nil }
             return a.seconds(to: b)
         }
-        let start = startedAt ?? ringingAt ?? queuedAt
-        durations.total = between(start, endedAt) ?? durations.total
-        durations.talk = between(answeredAt, endedAt) ?? durations.talk
-        durations.ring = between(ringingAt, answeredAt ?? endedAt) ?? durations.ring
-        durations.queue = between(queuedAt, answeredAt ?? endedAt) ?? durations.queue
-        for keyPath in [\Durations.total, \.talk, \.ring, \.queue, \.ivr] {
-            if let v = durations[keyPath: keyPath], v < 0 || !v.isFinite { durations[keyPath: keyPath] = nil }
+        func nonNegative(_ v: Double?) -> Double? {
+            guard let v, v >= 0, v.isFinite else { return nil }
+            return v
         }
+        let start = startedAt ?? ringingAt ?? queuedAt
+        durations.total = nonNegative(between(start, endedAt) ?? durations.total)
+        durations.talk = nonNegative(between(answeredAt, endedAt) ?? durations.talk)
+        durations.ring = nonNegative(between(ringingAt, answeredAt ?? endedAt) ?? durations.ring)
+        durations.queue = nonNegative(between(queuedAt, answeredAt ?? endedAt) ?? durations.queue)
+        durations.ivr = nonNegative(durations.ivr)
     }
 }

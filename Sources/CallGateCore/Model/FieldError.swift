@@ -14,28 +14,63 @@ public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct CoercionContext: Sendable {
     public var region: String
     public var zone: TimeZoneSpec?
+    let phones = PhoneMemo()
+
     public init(region: String, zone: TimeZoneSpec? = nil) {
         self.region = region
         self.zone = zone
     }
+
+    /// Normalizes with the context's region; a payload names the same number several times (`to`,
+    /// `customer.phone`, the participant), so results are remembered for the payload.
+    func phone(_ raw: String) -> PhoneNumber {
+        phones.normalize(raw, region: region)
+    }
 }
 
-/// Reads the members of one object of a mapping's output, tracking the field path for errors.
+/// Phone numbers already normalized while reading one payload. Not shared across threads: each
+/// `CompiledMapping.events` call makes its own context.
+final class PhoneMemo: @unchecked Sendable {
+    private var entries: [(raw: String, region: String, number: PhoneNumber)] = []
+
+    func normalize(_ raw: String, region: String) -> PhoneNumber {
+        for entry in entries where entry.raw == raw && entry.region == region { return entry.number }
+        let number = PhoneNormalizer.normalize(raw, defaultRegion: region)
+        if entries.count < 16 { entries.append((raw, region, number)) }
+        return number
+    }
+}
+
+/// Reads the members of one object of a mapping's output. Errors carry the path relative to this
+/// object; `nested` prefixes the parent's key while unwinding, so no path string is built unless
+/// something fails.
 struct FieldReader {
     let object: JSONObject
-    let path: String
     let context: CoercionContext
+    /// The top level of mapping output has field names the compiler already checked; nested objects
+    /// and stored or external JSON do not.
+    let checkKeys: Bool
 
-    init(_ value: JSONValue, path: String, context: CoercionContext) throws(FieldError) {
+    init(_ value: JSONValue, context: CoercionContext, checkKeys: Bool) throws(FieldError) {
         guard case .object(let object) = value else {
-            throw FieldError(path: path, message: "expected an object, got \(value.kindName)")
+            throw FieldError(path: "", message: "expected an object, got \(value.kindName)")
         }
         self.object = object
-        self.path = path
         self.context = context
+        self.checkKeys = checkKeys
     }
 
-    func sub(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    /// Runs `body`, prefixing any error's path with `component` (`key` or `[3]`).
+    @inline(__always) static func nested<T>(_ component: String, _ body: () throws(FieldError) -> T) throws(FieldError) -> T {
+        do {
+            return try body()
+        } catch {
+            var e = error
+            if component.isEmpty { throw e }
+            e.path = e.path.isEmpty ? component : (e.path.hasPrefix("[") ? component + e.path : component + "." + e.path)
+            throw e
+        }
+    }
 
     /// The member, with JSON null and "" read as absent.
     func value(_ key: String) -> JSONValue? {
@@ -48,7 +83,7 @@ struct FieldReader {
 
     func string(_ key: String) throws(FieldError) -> String? {
         guard let v = value(key) else { return nil }
-        return try Self.text(v, path: sub(key))
+        return try Self.text(v, path: key)
     }
 
     static func text(_ v: JSONValue, path: String) throws(FieldError) -> String {
@@ -62,20 +97,20 @@ struct FieldReader {
     }
 
     func requiredString(_ key: String) throws(FieldError) -> String {
-        guard let s = try string(key) else { throw FieldError(path: sub(key), message: "missing (required)") }
+        guard let s = try string(key) else { throw FieldError(path: key, message: "missing (required)") }
         return s
     }
 
     func vocabulary<V: Vocabulary>(_ key: String, _ type: V.Type) throws(FieldError) -> V? {
         guard let raw = try string(key) else { return nil }
         guard let v = V(validating: raw) else {
-            throw FieldError(path: sub(key), message: "'\(raw)' is not a \(V.vocabularyName) (one of \(V.choices))")
+            throw FieldError(path: key, message: "'\(raw)' is not a \(V.vocabularyName) (one of \(V.choices))")
         }
         return v
     }
 
     func requiredVocabulary<V: Vocabulary>(_ key: String, _ type: V.Type) throws(FieldError) -> V {
-        guard let v = try vocabulary(key, type) else { throw FieldError(path: sub(key), message: "missing (required)") }
+        guard let v = try vocabulary(key, type) else { throw FieldError(path: key, message: "missing (required)") }
         return v
     }
 
@@ -86,10 +121,10 @@ struct FieldReader {
         case .double(let d): return d
         case .string(let s):
             guard let d = Double(s.trimmingASCIISpaces()), d.isFinite else {
-                throw FieldError(path: sub(key), message: "'\(s)' is not a number")
+                throw FieldError(path: key, message: "'\(s)' is not a number")
             }
             return d
-        default: throw FieldError(path: sub(key), message: "expected a number, got \(v.kindName)")
+        default: throw FieldError(path: key, message: "expected a number, got \(v.kindName)")
         }
     }
 
@@ -98,7 +133,7 @@ struct FieldReader {
         do {
             return try TimeFormat.iso8601.parse(v, zone: context.zone)
         } catch {
-            throw FieldError(path: sub(key), message: error.message)
+            throw FieldError(path: key, message: error.message)
         }
     }
 
@@ -106,39 +141,61 @@ struct FieldReader {
         guard let v = object[key] else { return nil }
         switch v {
         case .null: return nil
-        case .string(let s): return PhoneNormalizer.normalize(s, defaultRegion: context.region)
-        case .int(let i): return PhoneNormalizer.normalize(String(i), defaultRegion: context.region)
-        case .object: return try PhoneNumber(json: v, path: sub(key))
-        default: throw FieldError(path: sub(key), message: "expected a phone number string, got \(v.kindName)")
+        case .string(let s): return context.phone(s)
+        case .int(let i): return context.phone(String(i))
+        case .object: return try Self.nested(key) { () throws(FieldError) in try PhoneNumber(json: v, path: "") }
+        default: throw FieldError(path: key, message: "expected a phone number string, got \(v.kindName)")
         }
     }
 
-    func reader(_ key: String) throws(FieldError) -> FieldReader? {
+    /// Reads a nested object member with `body`; absent, null and "" give `nil`.
+    func object<T>(_ key: String, _ body: (FieldReader) throws(FieldError) -> T?) throws(FieldError) -> T? {
         guard let v = value(key) else { return nil }
-        return try FieldReader(v, path: sub(key), context: context)
+        return try Self.nested(key) { () throws(FieldError) in
+            // Nested objects may come whole from the payload, so their keys are always checked.
+            try body(try FieldReader(v, context: context, checkKeys: true))
+        }
     }
 
-    /// Elements of an array member (absent or null → none), each with its path.
-    func elements(_ key: String) throws(FieldError) -> [(JSONValue, String)] {
+    /// Reads each element of an array member with `body` (absent or null → none; `nil` results are
+    /// left out).
+    func elements<T>(_ key: String, _ body: (JSONValue) throws(FieldError) -> T?) throws(FieldError) -> [T] {
         guard let v = value(key) else { return [] }
         guard case .array(let a) = v else {
-            throw FieldError(path: sub(key), message: "expected an array, got \(v.kindName)")
+            throw FieldError(path: key, message: "expected an array, got \(v.kindName)")
         }
-        return a.enumerated().map { ($1, "\(sub(key))[\($0)]") }
+        var out: [T] = []
+        out.reserveCapacity(a.count)
+        for (i, element) in a.enumerated() {
+            if let item = try Self.nested(key) { () throws(FieldError) in
+                try Self.nested("[\(i)]") { () throws(FieldError) in try body(element) }
+            } {
+                out.append(item)
+            }
+        }
+        return out
+    }
+
+    /// Reads each element as an object.
+    func objects<T>(_ key: String, _ body: (FieldReader) throws(FieldError) -> T?) throws(FieldError) -> [T] {
+        try elements(key) { (element) throws(FieldError) -> T? in
+            try body(try FieldReader(element, context: context, checkKeys: true))
+        }
     }
 
     func freeObject(_ key: String) throws(FieldError) -> JSONObject? {
         guard let v = value(key) else { return nil }
         guard case .object(let o) = v else {
-            throw FieldError(path: sub(key), message: "expected an object, got \(v.kindName)")
+            throw FieldError(path: key, message: "expected an object, got \(v.kindName)")
         }
         return o
     }
 
     /// Rejects members the canonical model does not have, so a typo cannot vanish silently.
-    func rejectUnknown(_ known: Set<String>) throws(FieldError) {
-        for key in object.keys where !known.contains(key) {
-            throw FieldError(path: sub(key), message: "not a field of the canonical record")
+    func rejectUnknown(_ known: [String]) throws(FieldError) {
+        guard checkKeys else { return }
+        for (key, _) in object where !known.contains(key) {
+            throw FieldError(path: key, message: "not a field of the canonical record")
         }
     }
 }

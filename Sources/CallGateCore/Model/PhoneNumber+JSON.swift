@@ -9,12 +9,16 @@ extension PhoneNumber {
 
     /// Reads a phone object already in canonical form.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let r = try FieldReader(json, path: path, context: CoercionContext(region: "ZZ"))
+        self = try FieldReader.nested(path) { () throws(FieldError) in try Self.decode(json) }
+    }
+
+    static func decode(_ json: JSONValue) throws(FieldError) -> PhoneNumber {
+        let r = try FieldReader(json, context: CoercionContext(region: "ZZ"), checkKeys: true)
         try r.rejectUnknown(["raw", "e164", "region", "valid", "extension", "presentation"])
         guard case .bool(let valid)? = r.object["valid"] else {
-            throw FieldError(path: r.sub("valid"), message: "expected true or false")
+            throw FieldError(path: "valid", message: "expected true or false")
         }
-        self.init(
+        return PhoneNumber(
             raw: try r.string("raw"), e164: try r.string("e164"), region: try r.string("region"), valid: valid,
             extension: try r.string("extension"),
             presentation: try r.requiredVocabulary("presentation", PhonePresentation.self))

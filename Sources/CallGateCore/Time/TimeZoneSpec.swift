@@ -1,7 +1,8 @@
 import Foundation
 
-/// The zone to assume for a time written without an offset: a fixed offset (`+09:00`, `Z`) or an
-/// IANA name (`Asia/Tokyo`), whose offset may depend on the date.
+/// The zone to assume for a time written without an offset: a fixed offset (`+09:00`, `Z`, `UTC`)
+/// or an IANA Area/Location name (`Asia/Tokyo`), whose offset may depend on the date.
+/// Abbreviations such as `CST` or `JST` are refused because they are ambiguous.
 public struct TimeZoneSpec: Sendable, Hashable, CustomStringConvertible {
     enum Kind: Sendable, Hashable {
         case fixed(seconds: Int)
@@ -25,7 +26,9 @@ public struct TimeZoneSpec: Sendable, Hashable, CustomStringConvertible {
             kind = .fixed(seconds: offset)
             return
         }
-        guard TimeZone(identifier: text) != nil else { return nil }
+        // Only Area/Location names: abbreviations are ambiguous (CST is China Standard Time to
+        // Udesk but America/Chicago to Foundation).
+        guard text.contains("/"), TimeZone(identifier: text) != nil else { return nil }
         kind = .named(text)
     }
 
