@@ -45,7 +45,8 @@ let package = Package(
         .testTarget(name: "MiiTelAdapterTests", dependencies: ["MiiTelAdapter", "CallGateKit", "CallGateTestSupport"]),
         .testTarget(name: "UdeskAdapterTests", dependencies: ["UdeskAdapter", "CallGateKit", "CallGateTestSupport"]),
         .testTarget(name: "BiztelAdapterTests", dependencies: ["BiztelAdapter", "CallGateKit", "CallGateTestSupport"]),
-        .testTarget(name: "GenericPBXAdapterTests", dependencies: ["GenericPBXAdapter", "CallGateKit", "CallGateTestSupport"]),
+        .testTarget(
+            name: "GenericPBXAdapterTests", dependencies: ["GenericPBXAdapter", "CallGateKit", "CallGateTestSupport"]),
         .testTarget(name: "CallGateKitTests", dependencies: ["CallGateKit", "CallGateTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -28,7 +28,8 @@ public struct BiztelAdapter: VendorAdapter {
                 fields = FormURLEncoding.object(try FormURLEncoding.decode(request.body))
             } else {
                 throw .unsupportedMediaType(
-                    "expected query parameters, application/json or application/x-www-form-urlencoded, got \(request.mediaType ?? "")")
+                    "expected query parameters, application/json or application/x-www-form-urlencoded, got \(request.mediaType ?? "")"
+                )
             }
             for (key, value) in fields { object[key] = value }
         }
@@ -47,7 +48,10 @@ public struct BiztelAdapter: VendorAdapter {
         guard let template = context.source.recordingURL, case .string(let id) = args[0], !id.isEmpty else {
             return .null
         }
-        let safe = id.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || "0123456789.-_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".unicodeScalars.contains($0) }
+        let safe = id.unicodeScalars.allSatisfy {
+            $0.properties.isASCIIHexDigit
+                || "0123456789.-_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".unicodeScalars.contains($0)
+        }
         guard safe else { throw MessageError("call id '\(id)' has characters that cannot go into a URL path") }
         return .string(template.replacingOccurrences(of: "{ID}", with: id))
     }

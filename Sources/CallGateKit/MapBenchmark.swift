@@ -107,7 +107,9 @@ public struct MapBenchmark {
         }
         process.waitUntilExit()
         let elapsed = Self.seconds(ContinuousClock.now - start)
-        guard process.terminationStatus == 0 else { throw BenchmarkError(message: "jq exited with \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else {
+            throw BenchmarkError(message: "jq exited with \(process.terminationStatus)")
+        }
         return Result(records: lines, payloads: copies, elapsed: elapsed)
     }
 

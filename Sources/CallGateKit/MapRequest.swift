@@ -16,10 +16,15 @@ public enum MapRequest {
     }
 
     static func guessContentType(_ body: [UInt8]) -> String? {
-        guard let first = body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) else {
+        guard
+            let first = body.first(where: {
+                $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF
+            })
+        else {
             return nil
         }
-        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? "application/json" : "application/x-www-form-urlencoded"
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+            ? "application/json" : "application/x-www-form-urlencoded"
     }
 }
 

@@ -28,7 +28,9 @@ public struct Normalizer: Sendable {
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
         } catch {
-            throw LoadErrors(errors: [LocatedError(file: file, line: 0, column: 0, message: "cannot read the configuration file")])
+            throw LoadErrors(errors: [
+                LocatedError(file: file, line: 0, column: 0, message: "cannot read the configuration file")
+            ])
         }
         let config: CallGateConfig
         do {
@@ -43,11 +45,14 @@ public struct Normalizer: Sendable {
         for source in config.sources {
             guard let adapter = adapters.first(where: { $0.name == source.adapter }) else {
                 let known = adapters.map(\.name).joined(separator: ", ")
-                errors.append(source.location.error("source '\(source.id)': unknown adapter '\(source.adapter)' (known: \(known))"))
+                errors.append(
+                    source.location.error(
+                        "source '\(source.id)': unknown adapter '\(source.adapter)' (known: \(known))"))
                 continue
             }
             guard let mappingPath = source.mapping ?? adapter.defaultMapping else {
-                errors.append(source.location.error("source '\(source.id)': adapter '\(adapter.name)' needs a 'mapping' file"))
+                errors.append(
+                    source.location.error("source '\(source.id)': adapter '\(adapter.name)' needs a 'mapping' file"))
                 continue
             }
             let resolved = mappingPath.hasPrefix("/") ? mappingPath : base.appendingPathComponent(mappingPath).path
@@ -70,7 +75,8 @@ public struct Normalizer: Sendable {
                 compiled[key] = mapping
             }
             let settings = SourceSettings(
-                id: source.id, adapter: adapter.name, region: source.region ?? adapter.defaultRegion, tenant: source.tenant,
+                id: source.id, adapter: adapter.name, region: source.region ?? adapter.defaultRegion,
+                tenant: source.tenant,
                 timeZone: source.timeZone, recordingURL: source.recordingURL)
             pipelines.append(SourcePipeline(settings: settings, adapter: adapter, mapping: mapping, config: source))
         }

@@ -36,10 +36,15 @@ struct BenchMapCommand: ParsableCommand {
         let benchmark = MapBenchmark(pipeline: pipeline, payload: payload, seconds: seconds)
         let ours = try benchmark.run()
         print("callgate bench map: source \(source), \(file) (\(payload.count) bytes)")
-        print(String(format: "  callgate  %10.0f records/s  %7.2f µs/record  (%d records in %.2f s, 1 thread)",
-                     ours.recordsPerSecond, ours.microsecondsPerRecord, ours.records, ours.elapsed))
+        print(
+            String(
+                format: "  callgate  %10.0f records/s  %7.2f µs/record  (%d records in %.2f s, 1 thread)",
+                ours.recordsPerSecond, ours.microsecondsPerRecord, ours.records, ours.elapsed))
         let stages = try benchmark.stages()
-        print(String(format: "  stages    parse %.1f µs, map %.1f µs, encode %.1f µs per payload", stages.parse, stages.map, stages.encode))
+        print(
+            String(
+                format: "  stages    parse %.1f µs, map %.1f µs, encode %.1f µs per payload", stages.parse, stages.map,
+                stages.encode))
         guard FileManager.default.fileExists(atPath: jqProgram) else {
             print("  jq        skipped: \(jqProgram) not found (--jq-program)")
             return
@@ -48,9 +53,11 @@ struct BenchMapCommand: ParsableCommand {
             print("  jq        skipped: jq is not installed")
             return
         }
-        print(String(format: "  %@  %10.0f records/s  %7.2f µs/record  (%d records in %.2f s)",
-                     (MapBenchmark.jqVersion() ?? "jq").padding(toLength: 8, withPad: " ", startingAt: 0),
-                     jq.recordsPerSecond, jq.microsecondsPerRecord, jq.records, jq.elapsed))
+        print(
+            String(
+                format: "  %@  %10.0f records/s  %7.2f µs/record  (%d records in %.2f s)",
+                (MapBenchmark.jqVersion() ?? "jq").padding(toLength: 8, withPad: " ", startingAt: 0),
+                jq.recordsPerSecond, jq.microsecondsPerRecord, jq.records, jq.elapsed))
         print(String(format: "  ratio     %.1f× jq", ours.recordsPerSecond / jq.recordsPerSecond))
     }
 }

@@ -20,11 +20,13 @@ struct CheckCommand: ParsableCommand {
         }
         for pipeline in normalizer.pipelines {
             CLIOutput.write(
-                "source \(pipeline.settings.id): adapter \(pipeline.adapter.name), mapping \(pipeline.mapping.file), region \(pipeline.settings.region)\n")
+                "source \(pipeline.settings.id): adapter \(pipeline.adapter.name), mapping \(pipeline.mapping.file), region \(pipeline.settings.region)\n"
+            )
         }
         for sink in normalizer.config.sinks {
             CLIOutput.write("sink \(sink.id): \(sink.type) \(sink.url ?? sink.path ?? "")\n")
         }
-        CLIOutput.write("\(options.config): OK (\(normalizer.pipelines.count) sources, \(normalizer.config.sinks.count) sinks)\n")
+        CLIOutput.write(
+            "\(options.config): OK (\(normalizer.pipelines.count) sources, \(normalizer.config.sinks.count) sinks)\n")
     }
 }

@@ -43,7 +43,9 @@ struct MapCommand: ParsableCommand {
         let body = try CLIInput.read(file)
         var receipt = Timestamp.now
         if let receivedAt {
-            guard let t = Timestamp(rfc3339: receivedAt) else { throw CLIError("--received-at: '\(receivedAt)' is not an RFC 3339 time") }
+            guard let t = Timestamp(rfc3339: receivedAt) else {
+                throw CLIError("--received-at: '\(receivedAt)' is not an RFC 3339 time")
+            }
             receipt = t
         }
         let label = file == "-" ? "<stdin>" : file

@@ -23,7 +23,9 @@ import Testing
         for (japanese, english, type, status) in Self.eventNames {
             for name in [japanese, english] {
                 let event = try #require(
-                    try Golden.events(Self.request(query: "event=\(name)&id=1716960000.1001&tel=0312345678"), source: "biztel").first)
+                    try Golden.events(
+                        Self.request(query: "event=\(name)&id=1716960000.1001&tel=0312345678"), source: "biztel"
+                    ).first)
                 #expect(event.type == type, "\(name)")
                 #expect(event.call.status == status, "\(name)")
                 #expect(event.vendorEvent == name)
@@ -54,7 +56,9 @@ import Testing
         // A body value wins over the same query parameter.
         let overridden = try #require(
             try Golden.events(
-                Self.request(query: "event=着信&id=1", body: "id=2&tel=0312345678", contentType: "application/x-www-form-urlencoded"),
+                Self.request(
+                    query: "event=着信&id=1", body: "id=2&tel=0312345678",
+                    contentType: "application/x-www-form-urlencoded"),
                 source: "biztel"
             ).first)
         #expect(overridden.call.vendorCallId == "2")
@@ -84,12 +88,16 @@ import Testing
     @Test func badRequestsAreRejected() throws {
         let adapter = BiztelAdapter()
         let source = SourceSettings(id: "biztel", adapter: "biztel", region: "JP")
-        #expect(throws: IngestError.self) { _ = try adapter.input(from: IngestRequest(contentType: nil, body: []), source: source) }
         #expect(throws: IngestError.self) {
-            _ = try adapter.input(from: IngestRequest(contentType: "application/xml", body: Array("<a/>".utf8)), source: source)
+            _ = try adapter.input(from: IngestRequest(contentType: nil, body: []), source: source)
         }
         #expect(throws: IngestError.self) {
-            _ = try adapter.input(from: IngestRequest(contentType: "application/json", body: Array("{".utf8)), source: source)
+            _ = try adapter.input(
+                from: IngestRequest(contentType: "application/xml", body: Array("<a/>".utf8)), source: source)
+        }
+        #expect(throws: IngestError.self) {
+            _ = try adapter.input(
+                from: IngestRequest(contentType: "application/json", body: Array("{".utf8)), source: source)
         }
         #expect(throws: IngestError.self) { _ = try FormURLEncoding.decode("event=%E7%9D") }
         // An unknown event name and a missing call id are mapping errors (422), not defaults.

@@ -44,7 +44,9 @@ import Testing
 
     @Test func hostileInputIsRejected() {
         #expect(failure(#"{"a":1,"a":2}"#)?.message.contains("duplicate member name") == true)
-        #expect(failure(String(repeating: "[", count: 300) + String(repeating: "]", count: 300))?.message.contains("nesting") == true)
+        #expect(
+            failure(String(repeating: "[", count: 300) + String(repeating: "]", count: 300))?.message.contains(
+                "nesting") == true)
         #expect(failure("\"\u{01}\"") != nil)
         #expect(failure(#""\ud800""#)?.message.contains("surrogate") == true)
         #expect(failure("01") != nil)
@@ -89,7 +91,10 @@ import Testing
     }
 
     @Test func parsesOffsetsToTheSameInstant() throws {
-        let forms = ["2022-12-09T03:41:48+00:00", "2022-12-09T12:41:48+09:00", "2022-12-09T03:41:48Z", "2022-12-09 11:41:48+0800"]
+        let forms = [
+            "2022-12-09T03:41:48+00:00", "2022-12-09T12:41:48+09:00", "2022-12-09T03:41:48Z",
+            "2022-12-09 11:41:48+0800",
+        ]
         let instants = try forms.map { try TimeFormat.iso8601.parse(.string($0), zone: nil) }
         #expect(Set(instants).count == 1)
         #expect(instants[0].description == "2022-12-09T03:41:48Z")
@@ -104,9 +109,13 @@ import Testing
     }
 
     @Test func rejectsImpossibleDates() throws {
-        for text in ["2024-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T24:00:00Z", "yesterday"] {
+        for text in [
+            "2024-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T24:00:00Z", "yesterday",
+        ] {
             #expect(throws: MessageError.self, "\(text)") { try TimeFormat.iso8601.parse(.string(text), zone: .utc) }
         }
-        #expect(try TimeFormat.iso8601.parse(.string("2024-02-29T00:00:00Z"), zone: nil).description == "2024-02-29T00:00:00Z")
+        #expect(
+            try TimeFormat.iso8601.parse(.string("2024-02-29T00:00:00Z"), zone: nil).description
+                == "2024-02-29T00:00:00Z")
     }
 }

@@ -54,7 +54,8 @@ import Testing
         guard !test.invalid, let document = test.document else { return }
         let selected = path.select(from: document, document: document)
         let matches = test.results.contains { expected in
-            expected.count == selected.count && zip(expected, selected).allSatisfy { JSONValue.semanticallyEqual($0, $1) }
+            expected.count == selected.count
+                && zip(expected, selected).allSatisfy { JSONValue.semanticallyEqual($0, $1) }
         }
         #expect(matches, "selected \(JSONWriter.compact.string(.array(selected)))")
     }

@@ -89,8 +89,11 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try Data("sources:\n  - id: x\n    adapter: generic\n    mapping: bad.yaml\n".utf8)
             .write(to: dir.appendingPathComponent("callgate.yaml"))
-        try Data("vendor: x\nevents: [{type: call.completed}]\ntime: $.t\ncall:\n  vendor_call_id: $.id\n  direction: sideways\n  leg_kind: normal\n  status: ended\n".utf8)
-            .write(to: dir.appendingPathComponent("bad.yaml"))
+        try Data(
+            "vendor: x\nevents: [{type: call.completed}]\ntime: $.t\ncall:\n  vendor_call_id: $.id\n  direction: sideways\n  leg_kind: normal\n  status: ended\n"
+                .utf8
+        )
+        .write(to: dir.appendingPathComponent("bad.yaml"))
         let run = try callgate(["check", "--config", dir.appendingPathComponent("callgate.yaml").path])
         #expect(run.status == 1)
         #expect(run.stderr.contains("bad.yaml:6:14: 'sideways' is not a direction"), "\(run.stderr)")

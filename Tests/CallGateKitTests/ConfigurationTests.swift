@@ -58,7 +58,10 @@ import Testing
                 exclude: [call.transcript]
                 auth: { standard_webhooks: { secret: "${CRM_SECRET}" } }
             """
-        let env = ["MIITEL_TOKEN": "m-token", "UDESK_TOKEN": "u", "BIZTEL_TOKEN": "b", "PBX_SECRET": "whsec_abc", "CRM_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
+        let env = [
+            "MIITEL_TOKEN": "m-token", "UDESK_TOKEN": "u", "BIZTEL_TOKEN": "b", "PBX_SECRET": "whsec_abc",
+            "CRM_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        ]
         let config = try decode(yaml, env: env)
         #expect(config.sources.count == 4)
         #expect(config.sources[0].auth?.bearer.first?.value == "m-token")
@@ -109,19 +112,32 @@ import Testing
     @Test func valuesAreChecked() {
         #expect(failure("server: { port: 99999 }\nsources: []\n")?.message.contains("server.port") == true)
         #expect(failure("sources:\n  - id: Bad Id\n    adapter: miitel\n")?.message.contains("source id") == true)
-        #expect(failure("sources:\n  - id: a\n    adapter: miitel\n  - id: a\n    adapter: udesk\n")?.message.contains("twice") == true)
-        #expect(failure("sources:\n  - id: a\n    adapter: miitel\n    timezone: Mars/Olympus\n")?.message.contains("time zone") == true)
+        #expect(
+            failure("sources:\n  - id: a\n    adapter: miitel\n  - id: a\n    adapter: udesk\n")?.message.contains(
+                "twice") == true)
+        #expect(
+            failure("sources:\n  - id: a\n    adapter: miitel\n    timezone: Mars/Olympus\n")?.message.contains(
+                "time zone") == true)
         #expect(failure("sources: []\nsinks:\n  - id: s\n    type: http\n")?.message.contains("needs url") == true)
-        #expect(failure("sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    events: [call.finished]\n")?.line == 6)
-        #expect(failure("sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    retry: { schedule: [5 minutes] }\n") != nil)
+        #expect(
+            failure("sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    events: [call.finished]\n")?.line
+                == 6)
+        #expect(
+            failure(
+                "sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    retry: { schedule: [5 minutes] }\n")
+                != nil)
         #expect(failure("sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    sources: [nope]\n") != nil)
-        #expect(failure("sources:\n  - id: a\n    adapter: miitel\n    auth: { payload_secret: { path: $..token, value: x } }\n") != nil)
+        #expect(
+            failure(
+                "sources:\n  - id: a\n    adapter: miitel\n    auth: { payload_secret: { path: $..token, value: x } }\n"
+            ) != nil)
         #expect(failure("sources: [\n") != nil, "YAML syntax errors are located too")
     }
 
     @Test func sinkWhenConditionsUseTheMappingLanguage() throws {
         let config = try decode(
-            "sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    when: { eq: [$.call.direction, inbound] }\n")
+            "sources: []\nsinks:\n  - id: s\n    type: file\n    path: x\n    when: { eq: [$.call.direction, inbound] }\n"
+        )
         let condition = try #require(config.sinks.first?.when)
         #expect(condition.matches(["call": ["direction": "inbound"]]))
         #expect(!condition.matches(["call": ["direction": "outbound"]]))
@@ -131,8 +147,10 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-cfg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("callgate.yaml")
-        try Data("sources:\n  - id: a\n    adapter: nosuch\n  - id: b\n    adapter: miitel\n    mapping: missing.yaml\n".utf8)
-            .write(to: file)
+        try Data(
+            "sources:\n  - id: a\n    adapter: nosuch\n  - id: b\n    adapter: miitel\n    mapping: missing.yaml\n".utf8
+        )
+        .write(to: file)
         do {
             _ = try Normalizer.load(configFile: file.path, environment: [:])
             Issue.record("expected errors")

@@ -11,7 +11,9 @@ import Testing
         var checked = 0
         for vendor in SchemaConformanceTests.vendors {
             for fixture in Golden.fixtures(vendor) {
-                guard case .events(let events) = try Golden.process(try fixture.request(), source: vendor) else { continue }
+                guard case .events(let events) = try Golden.process(try fixture.request(), source: vendor) else {
+                    continue
+                }
                 for event in events {
                     #expect(event.jsonBytes() == JSONWriter.compact.bytes(event.json), "\(fixture.testDescription)")
                     checked += 1
@@ -24,7 +26,9 @@ import Testing
     @Test func eventsReadBackFromTheirJSON() throws {
         for vendor in SchemaConformanceTests.vendors {
             for fixture in Golden.fixtures(vendor) {
-                guard case .events(let events) = try Golden.process(try fixture.request(), source: vendor) else { continue }
+                guard case .events(let events) = try Golden.process(try fixture.request(), source: vendor) else {
+                    continue
+                }
                 for event in events {
                     let decoded = try CallEvent(json: try JSONParser.parse(event.jsonBytes()))
                     #expect(decoded == event, "\(fixture.testDescription)")

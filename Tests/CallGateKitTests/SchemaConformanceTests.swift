@@ -41,7 +41,8 @@ import Testing
         call["status"] = "ringing"
         o["call"] = .object(call)
         event = .object(o)
-        let result = try PythonOracle.script("validate_events.py", stdin: Data(JSONWriter.compact.bytes(.array([event]))))
+        let result = try PythonOracle.script(
+            "validate_events.py", stdin: Data(JSONWriter.compact.bytes(.array([event]))))
         let report = String(decoding: result.stdout, as: UTF8.self)
         #expect(result.status == 1)
         #expect(report.contains("thread_key"))

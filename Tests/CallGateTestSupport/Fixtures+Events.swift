@@ -4,7 +4,9 @@ import Foundation
 
 extension Golden {
     /// The events a fixture produces through the shipped configuration (failing loudly otherwise).
-    public static func events(_ vendor: String, _ name: String, source: String? = nil, receivedAt: Timestamp = receivedAt)
+    public static func events(
+        _ vendor: String, _ name: String, source: String? = nil, receivedAt: Timestamp = receivedAt
+    )
         throws -> [CallEvent]
     {
         guard let fixture = fixtures(vendor).first(where: { $0.name == name }) else {

@@ -100,7 +100,8 @@ public enum Golden {
             return nil
         }
         guard let expected = try? String(contentsOf: fixture.expectedURL, encoding: .utf8) else {
-            return "no golden file \(fixture.expectedURL.lastPathComponent); run CALLGATE_UPDATE_GOLDENS=1 swift test --filter Golden"
+            return
+                "no golden file \(fixture.expectedURL.lastPathComponent); run CALLGATE_UPDATE_GOLDENS=1 swift test --filter Golden"
         }
         if expected == produced { return nil }
         let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
@@ -108,6 +109,7 @@ public enum Golden {
         let line = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
         let want = line < a.count ? String(a[line]) : "<end>"
         let got = line < b.count ? String(b[line]) : "<end>"
-        return "differs from \(fixture.expectedURL.lastPathComponent) at line \(line + 1):\n  expected: \(want)\n  produced: \(got)"
+        return
+            "differs from \(fixture.expectedURL.lastPathComponent) at line \(line + 1):\n  expected: \(want)\n  produced: \(got)"
     }
 }

@@ -19,7 +19,9 @@ import Testing
     @Test func allThirteenCallTypesMapToDirectionAndLegKind() throws {
         var seen: Set<String> = []
         for fixture in Golden.fixtures("miitel") {
-            guard case .events(let events) = try Golden.process(try fixture.request(), source: "miitel") else { continue }
+            guard case .events(let events) = try Golden.process(try fixture.request(), source: "miitel") else {
+                continue
+            }
             for event in events {
                 let callType = try #require(event.vendorEvent)
                 let expected = try #require(Self.callTypes[callType], "unexpected call_type \(callType)")
@@ -119,7 +121,8 @@ import Testing
         for name in ["challenge", "challenge-with-additional-payload"] {
             let payload = try Golden.json("miitel", name)
             let token = try #require(payload["challenge"]?.stringValue)
-            guard case .handshake(let response) = try Golden.process(Golden.jsonRequest(payload), source: "miitel") else {
+            guard case .handshake(let response) = try Golden.process(Golden.jsonRequest(payload), source: "miitel")
+            else {
                 Issue.record("\(name) was not treated as a challenge")
                 continue
             }
@@ -133,7 +136,8 @@ import Testing
     }
 
     @Test func publishedMinutesSampleIsRejectedWithLineAndColumn() throws {
-        let fixture = try #require(Golden.fixtures("miitel", invalid: true).first { $0.name == "invalid/minutes-as-published" })
+        let fixture = try #require(
+            Golden.fixtures("miitel", invalid: true).first { $0.name == "invalid/minutes-as-published" })
         #expect(throws: IngestError.self) { _ = try Golden.process(try fixture.request(), source: "miitel") }
         do {
             _ = try Golden.process(try fixture.request(), source: "miitel")
@@ -151,7 +155,9 @@ import Testing
         #expect(original.call.callKey == swapped.call.callKey)
         #expect(original.id != swapped.id, "changed content must get a new event id")
         let resent = try #require(
-            try Golden.events("miitel", "speech-recognition-ja", receivedAt: Timestamp(rfc3339: "2026-02-02T10:00:00Z")!).first)
+            try Golden.events(
+                "miitel", "speech-recognition-ja", receivedAt: Timestamp(rfc3339: "2026-02-02T10:00:00Z")!
+            ).first)
         #expect(resent.id == original.id, "an identical re-send maps to the same id, whenever it arrives")
     }
 

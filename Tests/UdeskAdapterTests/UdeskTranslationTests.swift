@@ -114,6 +114,7 @@ import UdeskAdapter
 
 extension FunctionContext {
     static var forTesting: FunctionContext {
-        FunctionContext(source: SourceSettings(id: "udesk", adapter: "udesk", region: "CN"), receivedAt: Timestamp(seconds: 0))
+        FunctionContext(
+            source: SourceSettings(id: "udesk", adapter: "udesk", region: "CN"), receivedAt: Timestamp(seconds: 0))
     }
 }

@@ -13,7 +13,9 @@ public struct GenericAdapter: VendorAdapter {
         if request.isForm {
             object = FormURLEncoding.object(try FormURLEncoding.decode(request.body))
         } else {
-            guard case .object(let o) = try request.jsonObjectBody() else { throw .malformedBody("expected a JSON object") }
+            guard case .object(let o) = try request.jsonObjectBody() else {
+                throw .malformedBody("expected a JSON object")
+            }
             object = o
         }
         if !request.query.isEmpty { object["_query"] = .object(FormURLEncoding.object(request.query)) }

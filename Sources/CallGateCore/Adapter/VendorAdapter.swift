@@ -109,7 +109,9 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// 400: the body cannot be read.
-    public static func malformedBody(_ message: String) -> IngestError { IngestError(code: "malformed_body", message: message) }
+    public static func malformedBody(_ message: String) -> IngestError {
+        IngestError(code: "malformed_body", message: message)
+    }
     /// 415: a content type the vendor never sends.
     public static func unsupportedMediaType(_ message: String) -> IngestError {
         IngestError(code: "unsupported_media_type", message: message)

@@ -41,13 +41,16 @@ extension CallGateConfig {
         if let node = top.take("log") {
             var r = try MappingReader(node, in: document, context: "log")
             if let n = r.take("level") {
-                log.level = try v.choice(n, "log.level", ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+                log.level = try v.choice(
+                    n, "log.level", ["trace", "debug", "info", "notice", "warning", "error", "critical"])
             }
             if let n = r.take("format") { log.format = try v.choice(n, "log.format", ["text", "json"]) }
             try r.finish()
         }
         let sourcesNode = try top.require("sources")
-        guard let sourceNodes = sourcesNode.sequenceNodes else { throw document.error(sourcesNode, "sources must be a list") }
+        guard let sourceNodes = sourcesNode.sequenceNodes else {
+            throw document.error(sourcesNode, "sources must be a list")
+        }
         for node in sourceNodes {
             let source = try Self.source(node, v)
             if sources.contains(where: { $0.id == source.id }) {
@@ -79,7 +82,8 @@ extension CallGateConfig {
         let idNode = try r.require("id")
         let id = try v.string(idNode, "source id")
         guard ConfigValues.isIdentifier(id) else {
-            throw document.error(idNode, "source id '\(id)' must be lowercase letters, digits, '-' or '_' (it appears in URLs)")
+            throw document.error(
+                idNode, "source id '\(id)' must be lowercase letters, digits, '-' or '_' (it appears in URLs)")
         }
         let adapter = try v.string(try r.require("adapter"), "adapter")
         var source = Source(id: id, adapter: adapter, location: v.location(node))
@@ -98,18 +102,22 @@ extension CallGateConfig {
         if let n = r.take("timezone") {
             let text = try v.string(n, "timezone")
             guard let zone = TimeZoneSpec(text) else {
-                throw document.error(n, "'\(text)' is not a time zone (use +09:00, UTC or an IANA name like Asia/Tokyo)")
+                throw document.error(
+                    n, "'\(text)' is not a time zone (use +09:00, UTC or an IANA name like Asia/Tokyo)")
             }
             source.timeZone = zone
         }
         if let n = r.take("recording_url") {
             let url = try v.string(n, "recording_url")
             guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
-                throw document.error(n, "recording_url must be an http(s) URL template such as https://HOST:8000/monitor_link/{ID}")
+                throw document.error(
+                    n, "recording_url must be an http(s) URL template such as https://HOST:8000/monitor_link/{ID}")
             }
             source.recordingURL = url
         }
-        if let n = r.take("max_body_bytes") { source.maxBodyBytes = try v.integer(n, "max_body_bytes", range: 1...(256 << 20)) }
+        if let n = r.take("max_body_bytes") {
+            source.maxBodyBytes = try v.integer(n, "max_body_bytes", range: 1...(256 << 20))
+        }
         if let n = r.take("auth") { source.auth = try sourceAuth(n, v) }
         try r.finish()
         return source
@@ -130,7 +138,8 @@ extension CallGateConfig {
             let path: JSONPath
             do { path = try JSONPath(pathText) } catch { throw document.error(pathNode, "invalid path: \(error)") }
             guard path.isSingular else { throw document.error(pathNode, "payload_secret.path must name one value") }
-            auth.payloadSecret = PayloadSecret(path: path, value: try v.secret(try p.require("value"), "payload_secret.value"))
+            auth.payloadSecret = PayloadSecret(
+                path: path, value: try v.secret(try p.require("value"), "payload_secret.value"))
             try p.finish()
         }
         if let n = r.take("query_key") {
@@ -143,9 +152,13 @@ extension CallGateConfig {
         if let n = r.take("standard_webhooks") {
             var s = try MappingReader(n, in: document, context: "standard_webhooks")
             if let one = s.take("secret") { auth.standardWebhooks += try v.secrets(one, "standard_webhooks.secret") }
-            if let many = s.take("secrets") { auth.standardWebhooks += try v.secrets(many, "standard_webhooks.secrets") }
+            if let many = s.take("secrets") {
+                auth.standardWebhooks += try v.secrets(many, "standard_webhooks.secrets")
+            }
             try s.finish()
-            guard !auth.standardWebhooks.isEmpty else { throw document.error(n, "standard_webhooks needs secret or secrets") }
+            guard !auth.standardWebhooks.isEmpty else {
+                throw document.error(n, "standard_webhooks needs secret or secrets")
+            }
         }
         if let n = r.take("hmac") {
             var h = try MappingReader(n, in: document, context: "hmac")
@@ -156,8 +169,11 @@ extension CallGateConfig {
             auth.hmac = HMACVerification(
                 header: try v.optionalString(h.take("header"), "hmac.header") ?? "X-Hub-Signature-256",
                 secrets: secrets,
-                encoding: try h.take("encoding").map { n throws(LocatedError) in try v.choice(n, "hmac.encoding", ["hex", "base64"]) } ?? "hex",
-                prefix: try h.take("prefix").map { n throws(LocatedError) in try v.string(n, "hmac.prefix") } ?? "sha256=")
+                encoding: try h.take("encoding").map { n throws(LocatedError) in
+                    try v.choice(n, "hmac.encoding", ["hex", "base64"])
+                } ?? "hex",
+                prefix: try h.take("prefix").map { n throws(LocatedError) in try v.string(n, "hmac.prefix") }
+                    ?? "sha256=")
             try h.finish()
         }
         if let n = r.take("allow_ips") { auth.allowIPs = try v.strings(n, "auth.allow_ips") }

@@ -10,10 +10,13 @@ extension CallGateConfig {
             throw document.error(idNode, "sink id '\(id)' must be lowercase letters, digits, '-' or '_'")
         }
         let typeNode = try r.require("type")
-        var sink = Sink(id: id, type: try v.choice(typeNode, "sink type", ["http", "file"]), location: v.location(node))
+        var sink = Sink(
+            id: id, type: try v.choice(typeNode, "sink type", ["http", "file"]), location: v.location(node))
         if let n = r.take("url") {
             let url = try v.string(n, "url")
-            guard url.hasPrefix("https://") || url.hasPrefix("http://") else { throw document.error(n, "url must be http(s)") }
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw document.error(n, "url must be http(s)")
+            }
             sink.url = url
         }
         if let n = r.take("path") { sink.path = try v.string(n, "path") }
@@ -49,14 +52,18 @@ extension CallGateConfig {
         if let n = r.take("format") { sink.format = try v.choice(n, "format", ["canonical", "cloudevents"]) }
         if let n = r.take("headers") {
             guard case .mapping(let mapping) = n else { throw document.error(n, "headers must be a mapping") }
-            for (k, value) in mapping { sink.headers[try v.string(k, "header name")] = try v.string(value, "header value") }
+            for (k, value) in mapping {
+                sink.headers[try v.string(k, "header name")] = try v.string(value, "header value")
+            }
         }
         if let n = r.take("timeout") { sink.timeout = try v.duration(n, "timeout") }
         if let n = r.take("concurrency") { sink.concurrency = try v.integer(n, "concurrency", range: 1...256) }
         if let n = r.take("retry") {
             var retry = try MappingReader(n, in: document, context: "retry")
             if let s = retry.take("schedule") {
-                guard let list = s.sequenceNodes, !list.isEmpty else { throw document.error(s, "retry.schedule is a list of durations") }
+                guard let list = s.sequenceNodes, !list.isEmpty else {
+                    throw document.error(s, "retry.schedule is a list of durations")
+                }
                 var schedule: [Duration] = []
                 for element in list { schedule.append(try v.duration(element, "retry.schedule")) }
                 sink.retrySchedule = schedule
@@ -76,7 +83,9 @@ extension CallGateConfig {
         if let n = r.take("standard_webhooks") {
             var s = try MappingReader(n, in: document, context: "standard_webhooks")
             if let one = s.take("secret") { auth.standardWebhooks += try v.secrets(one, "standard_webhooks.secret") }
-            if let many = s.take("secrets") { auth.standardWebhooks += try v.secrets(many, "standard_webhooks.secrets") }
+            if let many = s.take("secrets") {
+                auth.standardWebhooks += try v.secrets(many, "standard_webhooks.secrets")
+            }
             try s.finish()
             for secret in auth.standardWebhooks where !secret.value.hasPrefix("whsec_") {
                 throw document.error(n, "standard_webhooks secrets start with whsec_ followed by base64")
@@ -87,8 +96,11 @@ extension CallGateConfig {
             auth.hmac = HMACSigning(
                 header: try v.optionalString(h.take("header"), "hmac.header") ?? "X-Signature-256",
                 secret: try v.secret(try h.require("secret"), "hmac.secret"),
-                encoding: try h.take("encoding").map { n throws(LocatedError) in try v.choice(n, "hmac.encoding", ["hex", "base64"]) } ?? "hex",
-                prefix: try h.take("prefix").map { n throws(LocatedError) in try v.string(n, "hmac.prefix") } ?? "sha256=")
+                encoding: try h.take("encoding").map { n throws(LocatedError) in
+                    try v.choice(n, "hmac.encoding", ["hex", "base64"])
+                } ?? "hex",
+                prefix: try h.take("prefix").map { n throws(LocatedError) in try v.string(n, "hmac.prefix") }
+                    ?? "sha256=")
             try h.finish()
         }
         if let n = r.take("bearer") { auth.bearer = try v.secret(n, "bearer") }
@@ -125,7 +137,8 @@ public struct EventCondition: Sendable, Hashable {
         var scope = Scope(
             document: event, current: event, slots: Array(repeating: .null, count: slotCount), nullStrings: [],
             zone: nil, region: "ZZ",
-            functionContext: FunctionContext(source: SourceSettings(id: "", adapter: "", region: "ZZ"), receivedAt: Timestamp(seconds: 0)))
+            functionContext: FunctionContext(
+                source: SourceSettings(id: "", adapter: "", region: "ZZ"), receivedAt: Timestamp(seconds: 0)))
         return (try? condition.holds(&scope)) ?? false
     }
 

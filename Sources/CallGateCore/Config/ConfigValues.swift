@@ -45,14 +45,16 @@ struct ConfigValues {
                 name = inner
             }
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-                throw document.error(node, "'${\(inner)}' is not a valid environment reference (use ${NAME} or ${NAME:-default})")
+                throw document.error(
+                    node, "'${\(inner)}' is not a valid environment reference (use ${NAME} or ${NAME:-default})")
             }
             if let value = environment[String(name)], !(value.isEmpty && fallback != nil) {
                 out += value
             } else if let fallback {
                 out += fallback
             } else {
-                throw document.error(node, "environment variable \(name) is not set (write ${\(name):-default} to allow a default)")
+                throw document.error(
+                    node, "environment variable \(name) is not set (write ${\(name):-default} to allow a default)")
             }
             rest = after[after.index(after: close)...]
         }
@@ -85,7 +87,8 @@ struct ConfigValues {
     func integer(_ node: Node, _ what: String, range: ClosedRange<Int>) throws(LocatedError) -> Int {
         let text = try string(node, what)
         guard let value = Int(text), range.contains(value) else {
-            throw document.error(node, "\(what) must be a whole number in \(range.lowerBound)…\(range.upperBound), got '\(text)'")
+            throw document.error(
+                node, "\(what) must be a whole number in \(range.lowerBound)…\(range.upperBound), got '\(text)'")
         }
         return value
     }
@@ -126,6 +129,8 @@ struct ConfigValues {
 
     static func isIdentifier(_ s: String) -> Bool {
         !s.isEmpty && s.count <= 64
-            && s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+            && s.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+            }
     }
 }

@@ -79,8 +79,10 @@ struct JSONByteParser {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 switch scalar.value {
-                case 0xA0, 0x3000: return "\(code) (a no-break or full-width space; was the JSON copied from a web page?)"
-                case 0x201C, 0x201D, 0x2018, 0x2019: return "character '\(s)' (\(code), a typographic quote instead of '\"')"
+                case 0xA0, 0x3000:
+                    return "\(code) (a no-break or full-width space; was the JSON copied from a web page?)"
+                case 0x201C, 0x201D, 0x2018, 0x2019:
+                    return "character '\(s)' (\(code), a typographic quote instead of '\"')"
                 default: return "character '\(s)' (\(code))"
                 }
             }

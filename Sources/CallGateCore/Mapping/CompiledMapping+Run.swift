@@ -33,7 +33,8 @@ extension CompiledMapping {
         if let forEach {
             elements = forEach.path.select(from: scope.start(of: forEach), document: input)
             if elements.isEmpty {
-                throw MappingError(element: nil, field: "for_each", message: "'\(forEach.path)' selected nothing in the payload")
+                throw MappingError(
+                    element: nil, field: "for_each", message: "'\(forEach.path)' selected nothing in the payload")
             }
         } else {
             elements = [input]
@@ -102,7 +103,9 @@ extension CompiledMapping {
                 throw FieldError(path: "time", message: error.message)
             }
         } else if !timeFallbackToReceipt {
-            throw FieldError(path: "time", message: "no value in the payload (set 'time_fallback: receipt' to allow the receipt time)")
+            throw FieldError(
+                path: "time",
+                message: "no value in the payload (set 'time_fallback: receipt' to allow the receipt time)")
         }
 
         let callValue: JSONValue

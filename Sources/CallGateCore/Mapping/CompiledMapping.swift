@@ -41,15 +41,20 @@ public struct CompiledMapping: Sendable {
         self.file = file
 
         if let version = top.take("version"), version.scalarText != "1" {
-            throw document.error(version, "unsupported mapping version '\(version.scalarText ?? "")' (this CallGate reads version 1)")
+            throw document.error(
+                version, "unsupported mapping version '\(version.scalarText ?? "")' (this CallGate reads version 1)")
         }
         let vendorNode = try top.require("vendor")
-        guard let vendor = vendorNode.scalarText, !vendor.isEmpty else { throw document.error(vendorNode, "'vendor' is a name") }
+        guard let vendor = vendorNode.scalarText, !vendor.isEmpty else {
+            throw document.error(vendorNode, "'vendor' is a name")
+        }
         self.vendor = vendor
         summary = top.take("description")?.scalarText
         var nullStrings: [String] = []
         if let node = top.take("null_strings") {
-            guard let list = node.sequenceNodes else { throw document.error(node, "'null_strings' is a list of strings") }
+            guard let list = node.sequenceNodes else {
+                throw document.error(node, "'null_strings' is a list of strings")
+            }
             nullStrings = list.compactMap(\.scalarText)
         }
         self.nullStrings = nullStrings
@@ -74,9 +79,13 @@ public struct CompiledMapping: Sendable {
 
         var lets: [(String, Int, Expression)] = []
         if let node = top.take("let") {
-            guard case .mapping(let mapping) = node else { throw document.error(node, "'let' is a mapping of names to values") }
+            guard case .mapping(let mapping) = node else {
+                throw document.error(node, "'let' is a mapping of names to values")
+            }
             for (nameNode, valueNode) in mapping {
-                guard let name = nameNode.scalarText else { throw document.error(nameNode, "names must be plain strings") }
+                guard let name = nameNode.scalarText else {
+                    throw document.error(nameNode, "names must be plain strings")
+                }
                 if compiler.lookup(name) != nil { throw document.error(nameNode, "'$\(name)' is already defined") }
                 let value = try compiler.compileValue(valueNode, kind: .any)
                 lets.append((name, try compiler.bind(name, at: nameNode), value))
@@ -91,14 +100,16 @@ public struct CompiledMapping: Sendable {
         var rules: [Rule] = []
         for ruleNode in ruleNodes {
             var rule = try MappingReader(ruleNode, in: document, context: "event rule")
-            let condition = try rule.take("when").map { node throws(LocatedError) in try compiler.compileCondition(node) }
+            let condition = try rule.take("when").map { node throws(LocatedError) in try compiler.compileCondition(node)
+            }
             let typeNode = rule.take("type")
             let skipNode = rule.take("skip")
             try rule.finish()
             var type: EventType?
             if let typeNode {
                 guard let raw = typeNode.scalarText, let t = EventType(validating: raw) else {
-                    throw document.error(typeNode, "'\(typeNode.scalarText ?? "")' is not an event type (one of \(EventType.choices))")
+                    throw document.error(
+                        typeNode, "'\(typeNode.scalarText ?? "")' is not an event type (one of \(EventType.choices))")
                 }
                 type = t
             }
@@ -109,10 +120,14 @@ public struct CompiledMapping: Sendable {
         }
         self.rules = rules
 
-        vendorEvent = try top.take("vendor_event").map { node throws(LocatedError) in try compiler.compileValue(node, kind: .any) }
+        vendorEvent = try top.take("vendor_event").map { node throws(LocatedError) in
+            try compiler.compileValue(node, kind: .any)
+        }
         time = try compiler.compileValue(try top.require("time"), kind: .time)
         if let node = top.take("time_fallback") {
-            guard node.scalarText == "receipt" else { throw document.error(node, "'time_fallback' can only be 'receipt'") }
+            guard node.scalarText == "receipt" else {
+                throw document.error(node, "'time_fallback' can only be 'receipt'")
+            }
             timeFallbackToReceipt = true
         } else {
             timeFallbackToReceipt = false

@@ -18,7 +18,11 @@ extension Expression {
         case .flatten(let source):
             var out: [JSONValue] = []
             for element in try Self.elements(source.evaluate(&scope)) {
-                if case .array(let inner) = element { out.append(contentsOf: inner) } else if !element.isNull { out.append(element) }
+                if case .array(let inner) = element {
+                    out.append(contentsOf: inner)
+                } else if !element.isNull {
+                    out.append(element)
+                }
             }
             return .array(out)
         case .filter(let source, let slot, let condition):
@@ -100,7 +104,9 @@ extension Expression {
     /// cannot be ordered (different kinds, or null).
     static func order(_ a: JSONValue, _ b: JSONValue) -> Bool? {
         if let x = a.numberValue, let y = b.numberValue { return x < y }
-        if case .string(let x) = a, case .string(let y) = b { return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) }
+        if case .string(let x) = a, case .string(let y) = b {
+            return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
+        }
         return nil
     }
 }

@@ -88,7 +88,8 @@ extension Expression {
             default: throw EvaluationError("expected a phone number string, got \(value.kindName)")
             }
         case .secondsBetween(let a, let b):
-            guard let start = try Self.time(a.evaluate(&scope), scope), let end = try Self.time(b.evaluate(&scope), scope)
+            guard let start = try Self.time(a.evaluate(&scope), scope),
+                let end = try Self.time(b.evaluate(&scope), scope)
             else { return .null }
             return .double(start.seconds(to: end))
         case .earliest(let candidates), .latest(let candidates):

@@ -30,7 +30,9 @@ public enum EventIdentity {
         var encoder = EventEncoder()
         content.encode(into: &encoder, identity: true)
         var hasher = SHA512()
-        for part in ["callgate.event.v1", event.source, event.call.legId ?? event.call.vendorCallId, event.type.rawValue] {
+        for part in [
+            "callgate.event.v1", event.source, event.call.legId ?? event.call.vendorCallId, event.type.rawValue,
+        ] {
             update(&hasher, Array(part.utf8))
         }
         update(&hasher, encoder.out)

@@ -53,7 +53,10 @@ indirect enum FieldKind: Sendable {
         ("queue", .object([("id", .string), ("name", .string), ("group", .string)])),
         ("started_at", .time), ("queued_at", .time), ("ringing_at", .time), ("answered_at", .time),
         ("ended_at", .time),
-        ("durations", .object([("total", .number), ("talk", .number), ("ring", .number), ("queue", .number), ("ivr", .number)])),
+        (
+            "durations",
+            .object([("total", .number), ("talk", .number), ("ring", .number), ("queue", .number), ("ivr", .number)])
+        ),
         ("recording", .object([("url", .string), ("expires_at", .time)])),
         (
             "transcript",

@@ -132,7 +132,9 @@ extension MappingCompiler {
             return .latest(try compileList(operand, kind: .any, what: op))
         case "each":
             let source = try compileValue(operand, kind: .any)
-            guard let emit = m.take("emit") else { throw error(reader.node, "'each' needs 'emit' (the value per element)") }
+            guard let emit = m.take("emit") else {
+                throw error(reader.node, "'each' needs 'emit' (the value per element)")
+            }
             pushScope()
             defer { popScope() }
             let slot = try bindElement(m.take("as"))
@@ -148,7 +150,9 @@ extension MappingCompiler {
             return .filter(source, slot: slot, where: try compileCondition(condition))
         case "sort":
             let source = try compileValue(operand, kind: kind)
-            guard let by = m.take("by") else { throw error(reader.node, "'sort' needs 'by' (a path from each element)") }
+            guard let by = m.take("by") else {
+                throw error(reader.node, "'sort' needs 'by' (a path from each element)")
+            }
             var descending = false
             if let order = m.take("order") {
                 switch order.scalarText {
@@ -172,11 +176,17 @@ extension MappingCompiler {
             guard let name = operand.scalarText else { throw error(operand, "'fn' takes a function name") }
             guard let function = functions[name] else {
                 let known = functions.keys.sorted().joined(separator: ", ")
-                throw error(operand, "unknown function '\(name)' (this adapter provides: \(known.isEmpty ? "none" : known))")
+                throw error(
+                    operand, "unknown function '\(name)' (this adapter provides: \(known.isEmpty ? "none" : known))")
             }
-            let args = try m.take("args").map { node throws(LocatedError) in try compileList(node, kind: .any, what: "args") } ?? []
+            let args =
+                try m.take("args").map { node throws(LocatedError) in try compileList(node, kind: .any, what: "args") }
+                ?? []
             guard function.arity.contains(args.count) else {
-                throw error(operand, "'\(name)' takes \(function.arity.lowerBound)…\(function.arity.upperBound) arguments, got \(args.count)")
+                throw error(
+                    operand,
+                    "'\(name)' takes \(function.arity.lowerBound)…\(function.arity.upperBound) arguments, got \(args.count)"
+                )
             }
             return .function(function, args)
         case "without":
@@ -209,7 +219,8 @@ extension MappingCompiler {
     func zone(_ node: Node?) throws(LocatedError) -> TimeZoneSpec? {
         guard let node else { return nil }
         guard let text = node.scalarText, let zone = TimeZoneSpec(text) else {
-            throw error(node, "'\(node.scalarText ?? "")' is not a time zone (use +09:00, UTC or an IANA name like Asia/Tokyo)")
+            throw error(
+                node, "'\(node.scalarText ?? "")' is not a time zone (use +09:00, UTC or an IANA name like Asia/Tokyo)")
         }
         return zone
     }
@@ -223,7 +234,9 @@ extension MappingCompiler {
         }
         var ignoreCase = false
         if let node = reader.take("ignore_case") {
-            guard case .bool(let b) = try document.json(node) else { throw error(node, "'ignore_case' is true or false") }
+            guard case .bool(let b) = try document.json(node) else {
+                throw error(node, "'ignore_case' is true or false")
+            }
             ignoreCase = b
         }
         var table: [String: JSONValue] = [:]

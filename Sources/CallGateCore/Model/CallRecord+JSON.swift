@@ -16,7 +16,8 @@ extension CallRecord {
         o.appendUnchecked("outcome_reason", .optional(outcomeReason?.rawValue))
         o.appendUnchecked("from", from?.json ?? .null)
         o.appendUnchecked("to", to?.json ?? .null)
-        o.appendUnchecked("line", line.map { ["number": $0.number?.json ?? .null, "name": .optional($0.name)] } ?? .null)
+        o.appendUnchecked(
+            "line", line.map { ["number": $0.number?.json ?? .null, "name": .optional($0.name)] } ?? .null)
         o.appendUnchecked(
             "customer",
             customer.map {
@@ -26,7 +27,8 @@ extension CallRecord {
                 ]
             } ?? .null)
         o.appendUnchecked(
-            "agent", agent.map { ["id": .optional($0.id), "name": .optional($0.name), "email": .optional($0.email)] } ?? .null)
+            "agent",
+            agent.map { ["id": .optional($0.id), "name": .optional($0.name), "email": .optional($0.email)] } ?? .null)
         o.appendUnchecked(
             "participants",
             .array(
@@ -37,7 +39,8 @@ extension CallRecord {
                     ]
                 }))
         o.appendUnchecked(
-            "queue", queue.map { ["id": .optional($0.id), "name": .optional($0.name), "group": .optional($0.group)] } ?? .null)
+            "queue",
+            queue.map { ["id": .optional($0.id), "name": .optional($0.name), "group": .optional($0.group)] } ?? .null)
         o.appendUnchecked("started_at", .time(startedAt))
         o.appendUnchecked("queued_at", .time(queuedAt))
         o.appendUnchecked("ringing_at", .time(ringingAt))
@@ -49,7 +52,8 @@ extension CallRecord {
                 "total": .optional(durations.total), "talk": .optional(durations.talk),
                 "ring": .optional(durations.ring), "queue": .optional(durations.queue), "ivr": .optional(durations.ivr),
             ])
-        o.appendUnchecked("recording", recording.map { ["url": .string($0.url), "expires_at": .time($0.expiresAt)] } ?? .null)
+        o.appendUnchecked(
+            "recording", recording.map { ["url": .string($0.url), "expires_at": .time($0.expiresAt)] } ?? .null)
         o.appendUnchecked(
             "transcript",
             transcript.map {
@@ -68,7 +72,8 @@ extension CallRecord {
         o.appendUnchecked("dtmf", .optional(dtmf))
         o.appendUnchecked("tags", .array(tags.map { .string($0) }))
         o.appendUnchecked(
-            "notes", .array(notes.map { ["text": .string($0.text), "author": .optional($0.author), "at": .time($0.at)] }))
+            "notes",
+            .array(notes.map { ["text": .string($0.text), "author": .optional($0.author), "at": .time($0.at)] }))
         o.appendUnchecked("survey", .optional(survey))
         o.appendUnchecked("analytics", analytics.map { .object($0) } ?? .null)
         o.appendUnchecked("links", links.map { ["vendor_ui": .optional($0.vendorUI)] } ?? .null)

@@ -126,7 +126,9 @@ public struct CallRecord: Sendable, Hashable {
         public var ring: Double?
         public var queue: Double?
         public var ivr: Double?
-        public init(total: Double? = nil, talk: Double? = nil, ring: Double? = nil, queue: Double? = nil, ivr: Double? = nil) {
+        public init(
+            total: Double? = nil, talk: Double? = nil, ring: Double? = nil, queue: Double? = nil, ivr: Double? = nil
+        ) {
             self.total = total
             self.talk = talk
             self.ring = ring
@@ -160,7 +162,9 @@ public struct CallRecord: Sendable, Hashable {
             public var start: Double?
             public var end: Double?
             public var text: String
-            public init(participantId: String? = nil, role: ParticipantRole? = nil, start: Double?, end: Double?, text: String) {
+            public init(
+                participantId: String? = nil, role: ParticipantRole? = nil, start: Double?, end: Double?, text: String
+            ) {
                 self.participantId = participantId
                 self.role = role
                 self.start = start

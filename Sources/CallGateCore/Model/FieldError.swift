@@ -61,13 +61,16 @@ struct FieldReader {
     }
 
     /// Runs `body`, prefixing any error's path with `component` (`key` or `[3]`).
-    @inline(__always) static func nested<T>(_ component: String, _ body: () throws(FieldError) -> T) throws(FieldError) -> T {
+    @inline(__always) static func nested<T>(_ component: String, _ body: () throws(FieldError) -> T) throws(FieldError)
+        -> T
+    {
         do {
             return try body()
         } catch {
             var e = error
             if component.isEmpty { throw e }
-            e.path = e.path.isEmpty ? component : (e.path.hasPrefix("[") ? component + e.path : component + "." + e.path)
+            e.path =
+                e.path.isEmpty ? component : (e.path.hasPrefix("[") ? component + e.path : component + "." + e.path)
             throw e
         }
     }

@@ -15,7 +15,8 @@ indirect enum FilterExpression: Sendable, Hashable {
         case .exists(let path):
             return !path.select(from: path.root == .current ? current : document, document: document).isEmpty
         case .compare(let lhs, let op, let rhs):
-            return op.holds(lhs.value(current: current, document: document), rhs.value(current: current, document: document))
+            return op.holds(
+                lhs.value(current: current, document: document), rhs.value(current: current, document: document))
         }
     }
 }

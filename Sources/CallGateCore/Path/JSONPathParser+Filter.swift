@@ -45,7 +45,9 @@ extension JSONPathParser {
         if c == "@" || c == "$" {
             let query = try parseFilterQuery()
             if let op = try parseComparisonOperatorIfPresent() {
-                guard query.isSingular else { throw fail("a comparison needs a singular query (names and indices only)") }
+                guard query.isSingular else {
+                    throw fail("a comparison needs a singular query (names and indices only)")
+                }
                 skipBlank()
                 return .compare(.query(query), op, try parseComparand())
             }
@@ -184,7 +186,8 @@ extension JSONPathParser {
     mutating func parseHex4() throws(JSONPathError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let c = peek, let digit = c.properties.numericType != nil || c.isASCII ? Int(String(c), radix: 16) : nil
+            guard let c = peek,
+                let digit = c.properties.numericType != nil || c.isASCII ? Int(String(c), radix: 16) : nil
             else { throw fail("expected four hex digits in \\u escape") }
             value = value << 4 | UInt32(digit)
             i += 1

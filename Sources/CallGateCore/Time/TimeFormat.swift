@@ -47,7 +47,8 @@ public struct TimeFormat: Sendable, Hashable, CustomStringConvertible {
             let c = chars[i]
             var run = 1
             while i + run < chars.count, chars[i + run] == c { run += 1 }
-            let letter = (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+            let letter =
+                (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
             if c == UInt8(ascii: "'") {
                 var j = i + 1
                 while j < chars.count, chars[j] != UInt8(ascii: "'") {
@@ -105,7 +106,8 @@ public struct TimeFormat: Sendable, Hashable, CustomStringConvertible {
             case .double(let d): number = d
             case .string(let s):
                 guard let d = Double(s.trimmingASCIISpaces()) else {
-                    throw MessageError("'\(s)' is not a number of \(kind == .epochSeconds ? "seconds" : "milliseconds")")
+                    throw MessageError(
+                        "'\(s)' is not a number of \(kind == .epochSeconds ? "seconds" : "milliseconds")")
                 }
                 number = d
             default: throw MessageError("expected an epoch \(description) number, got \(value.kindName)")

@@ -74,7 +74,9 @@ extension YAMLDocument {
     func json(_ node: Node) throws(LocatedError) -> JSONValue {
         switch node {
         case .scalar(let scalar):
-            if node.isQuotedScalar || scalar.style == .literal || scalar.style == .folded { return .string(scalar.string) }
+            if node.isQuotedScalar || scalar.style == .literal || scalar.style == .folded {
+                return .string(scalar.string)
+            }
             return Self.plainScalar(scalar.string)
         case .sequence(let sequence):
             var out: [JSONValue] = []
