@@ -115,12 +115,12 @@ import Testing
         #expect(event.call.vendorMeta["event_type"] == .string("call.voicemail"))
     }
 
-    /// `$type` is set only once an element is classified, but its slot is shared by the elements of
-    /// `for_each`: in `let` and `when` it still holds the previous element's type, so an element's
-    /// classification depends on its position. Expected: null there (or a load error).
+    /// `$type` is set only once an element is classified: in `let` and `when` it is null, also for
+    /// the second and later elements of `for_each` (it once leaked from the previous element).
     @Test func typeIsNotYetKnownWhileClassifying() throws {
         let produced = try ML.run(
-            "leg_id: \"@.id\"\nvendor_meta: { seen: $seen }", #"{"legs": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}"#,
+            "leg_id: \"@.id\"\nvendor_meta: { seen: $seen, after: $type }",
+            #"{"legs": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}"#,
             top: "for_each: $.legs[*]\nlet:\n  seen: $type",
             events: """
                 - when: { exists: $type }
@@ -128,8 +128,10 @@ import Testing
                 - type: call.completed
                 """)
         #expect(produced.count == 3)
-                #expect(produced.map(\.type) == [.completed, .completed, .completed])
+        #expect(produced.map(\.type) == [.completed, .completed, .completed])
         #expect(produced.allSatisfy { $0.call.vendorMeta["seen"] == nil })
+        // In `call:` it is known.
+        #expect(produced.allSatisfy { $0.call.vendorMeta["after"] == .string("call.completed") })
     }
 
     @Test func aRuleNeedsEitherTypeOrSkip() throws {

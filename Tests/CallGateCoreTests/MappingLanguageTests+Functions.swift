@@ -78,7 +78,8 @@ import Testing
         source.recordingURL = "https://rec.acme.example/{ID}.mp3"
         let yaml = ML.mapping("recording: { url: { fn: acme.signed_url, args: [$.path] } }")
         let mapping = try ML.compile(yaml, functions: AcmeAdapter().functions)
-        let events = try mapping.events(from: try ML.json(#"{"path": "2024/c-1"}"#), source: source, receivedAt: ML.receivedAt)
+        let events = try mapping.events(
+            from: try ML.json(#"{"path": "2024/c-1"}"#), source: source, receivedAt: ML.receivedAt)
         #expect(events.first?.call.recording?.url == "https://rec.acme.example/2024/c-1.mp3")
         let error = #expect(throws: MappingError.self) {
             _ = try mapping.events(from: try ML.json(#"{"path": "x"}"#), source: ML.source, receivedAt: ML.receivedAt)

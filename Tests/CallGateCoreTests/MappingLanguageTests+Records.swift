@@ -32,13 +32,16 @@ import Testing
         #expect(error.message == "expected an object, got string")
     }
 
-    /// SPEC §3: unknown is null or absent, never "". A free object written member by member drops
-    /// "" members, but one taken whole from the payload (`custom: $.extend`, as the Udesk mapping
-    /// does) keeps them and emits `"b": ""`.
+    /// SPEC §3: unknown is null or absent, never "". `custom` and `vendor_meta` drop null and ""
+    /// members also when taken whole from the payload (`custom: $.extend`, as Udesk does), nested
+    /// objects included.
     @Test func aFreeObjectFromAPathEmitsNoEmptyStrings() throws {
-        let event = try ML.one("custom: $.extend", #"{"extend": {"a": "x", "b": ""}}"#)
-        #expect(event.call.custom["a"] == .string("x"))
-                #expect(event.call.custom["b"] == nil)
+        let event = try ML.one(
+            "custom: $.extend\nvendor_meta: { extra: $.extend }",
+            #"{"extend": {"a": "x", "b": "", "c": null, "d": {"e": "", "f": 0}}}"#)
+        #expect(event.call.custom.keys == ["a", "d"])
+        #expect(event.call.custom["d"] == ["f": 0])
+        #expect(event.call.vendorMeta["extra"] == ["a": "x", "d": ["f": 0]])
     }
 
     @Test func anObjectFromThePayloadMustUseCanonicalFields() throws {

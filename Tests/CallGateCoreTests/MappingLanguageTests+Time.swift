@@ -123,13 +123,19 @@ import Testing
         #expect((error.line, error.column) == (3, 19))
     }
 
-    /// Zones are documented as offsets, UTC or IANA names, but Foundation also resolves
-    /// abbreviations: `CST` becomes America/Chicago, not China Standard Time, so a Udesk-style
-    /// `default_timezone: CST` silently shifts every time by 13–14 hours.
-    @Test func ambiguousZoneAbbreviationsAreRefused() throws {
-        let yaml = ML.mapping("started_at: $.t", top: "default_timezone: CST")
-                        let error = #expect(throws: LocatedError.self) { _ = try ML.compile(yaml) }
-        #expect(error?.message.contains("is not a time zone") == true)
+    /// Abbreviations are ambiguous — Foundation reads `CST` as America/Chicago, Udesk means China
+    /// Standard Time — so only offsets, UTC and IANA Area/Location names are accepted.
+    @Test(arguments: ["CST", "JST", "EST"])
+    func zoneAbbreviationsAreRefused(_ zone: String) throws {
+        let error = try ML.loadError(ML.mapping("started_at: $.t", top: "default_timezone: \(zone)"))
+        #expect(error.message.contains("'\(zone)' is not a time zone"))
+        #expect((error.line, error.column) == (3, 19))
+    }
+
+    @Test func ianaNamesAreAccepted() throws {
+        let event = try ML.one(
+            "started_at: $.t", #"{"t": "2024-05-14 12:00:00"}"#, top: "default_timezone: Asia/Shanghai")
+        #expect(event.call.startedAt?.description == "2024-05-14T04:00:00Z")
     }
 
     @Test func theEventTimeComesFromTime() throws {

@@ -88,7 +88,9 @@ public struct CompiledMapping: Sendable {
                 }
                 if compiler.lookup(name) != nil { throw document.error(nameNode, "'$\(name)' is already defined") }
                 let value = try compiler.compileValue(valueNode, kind: .any)
-                lets.append((name, try compiler.bind(name, at: nameNode), value))
+                let slot = try compiler.bind(name, at: nameNode)
+                compiler.recordLiterals(of: valueNode, slot: slot)
+                lets.append((name, slot, value))
             }
         }
         self.lets = lets

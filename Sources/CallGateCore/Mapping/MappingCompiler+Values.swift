@@ -8,7 +8,11 @@ extension MappingCompiler {
         case .scalar(let scalar):
             let value = try document.json(node)
             if case .string(let text) = value, scalar.style != .literal, scalar.style != .folded {
-                if Self.looksLikePath(text) { return .path(try compilePath(text, at: node)) }
+                if Self.looksLikePath(text) {
+                    let reference = try compilePath(text, at: node)
+                    try checkVariable(reference, kind: kind)
+                    return .path(reference)
+                }
                 if text.contains("{{") { return try compileTemplate(text, at: node) }
             }
             try check(value, kind: kind, at: node)

@@ -7,6 +7,9 @@ struct MappingCompiler {
     let functions: [String: MappingFunction]
     private var scopes: [[String: Int]] = [[:]]
     private(set) var slotCount = 0
+    /// The literal values a `let` can produce (its map targets, `if` branches, …), by slot, so a
+    /// vocabulary field that uses the variable can check them at load time.
+    private var letLiterals: [Int: [Node]] = [:]
 
     static let operators: [String: Set<String>] = [
         "path": [], "list": [], "literal": [], "template": [], "coalesce": [],
@@ -49,6 +52,46 @@ struct MappingCompiler {
 
     var knownVariables: String {
         Set(scopes.flatMap(\.keys)).sorted().map { "$" + $0 }.joined(separator: ", ")
+    }
+
+    /// Records the literal results of a `let` value for later vocabulary checks.
+    mutating func recordLiterals(of node: Node, slot: Int) {
+        letLiterals[slot] = Self.literalLeaves(node)
+    }
+
+    /// The YAML nodes of the literal values an expression can yield (empty when unknown).
+    static func literalLeaves(_ node: Node) -> [Node] {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain || scalar.style == .singleQuoted || scalar.style == .doubleQuoted,
+                looksLikePath(scalar.string) || scalar.string.contains("{{")
+            {
+                return []
+            }
+            return [node]
+        case .mapping(let mapping):
+            let pairs = Array(mapping)
+            func value(_ key: String) -> Node? { pairs.first { $0.key.scalarText == key }?.value }
+            if value("map") != nil, case .mapping(let table)? = value("values") {
+                return table.map(\.value) + (value("default").map { [$0] } ?? [])
+            }
+            if value("if") != nil {
+                return [value("then"), value("else")].compactMap { $0 }.flatMap(literalLeaves)
+            }
+            if let items = value("coalesce")?.sequenceNodes { return items.flatMap(literalLeaves) }
+            if let literal = value("literal") { return [literal] }
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// Checks the literals of `$name` (a bare variable) against a vocabulary field.
+    func checkVariable(_ reference: PathReference, kind: FieldKind) throws(LocatedError) {
+        guard case .vocabulary = kind, let slot = reference.slot, reference.path.segments.isEmpty,
+            let leaves = letLiterals[slot]
+        else { return }
+        for leaf in leaves { try check(try document.json(leaf), kind: kind, at: leaf) }
     }
 
     // MARK: Paths and templates
