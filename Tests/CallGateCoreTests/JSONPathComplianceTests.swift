@@ -81,6 +81,13 @@ import Testing
         }
     }
 
+    @Test func pathologicalNestingIsRejectedNotACrash() {
+        let deep = "$[?" + String(repeating: "(", count: 10_000) + "@.a" + String(repeating: ")", count: 10_000) + "]"
+        #expect(throws: JSONPathError.self) { try JSONPath(deep) }
+        let filters = String(repeating: "$[?@[?", count: 5_000)
+        #expect(throws: JSONPathError.self) { try JSONPath(filters) }
+    }
+
     @Test func variablesOnlyInMappingMode() throws {
         #expect(throws: JSONPathError.self) { try JSONPath("$leg.id") }
         let path = try JSONPath("$leg.id", allowVariables: true)

@@ -83,15 +83,19 @@ import Testing
         #expect(unknown.message.hasPrefix("unknown field 'nick'"))
     }
 
-    @Test func enumValuesComputedElsewhereAreCheckedWhenTheyArrive() throws {
-        // A `let` has no field type, so its table is checked when a payload uses it.
-        let yaml = ML.mapping("direction: $d", top: "let:\n  d: { map: $.dir, values: { OUT: outbond } }")
-        let compiled = try ML.compile(yaml)
-        let error = #expect(throws: MappingError.self) {
-            _ = try compiled.events(from: try ML.json(#"{"dir": "OUT"}"#), source: ML.source, receivedAt: ML.receivedAt)
-        }
-        #expect(error?.field == "call.direction")
-        #expect(error?.message.contains("'outbond' is not a direction") == true)
+    @Test func enumTargetsOfALetAreCheckedWhereTheLetIsUsed() throws {
+        let top = "let:\n  d: { if: { eq: [$.x, 1] }, then: outbound, else: { map: $.dir, values: { IN: inbond } } }"
+        let error = try ML.loadError(ML.mapping("direction: $d", top: top))
+        #expect(error.message == "'inbond' is not a direction (one of inbound, outbound, internal, unknown)")
+        #expect((error.line, error.column) == (4, 87))
+        // Used elsewhere (a free object), the same let is fine.
+        #expect(throws: Never.self) { try ML.compile(ML.mapping("vendor_meta: { d: $d }", top: top)) }
+    }
+
+    @Test func enumValuesFromThePayloadAreCheckedWhenTheyArrive() throws {
+        let error = try ML.runtimeError("direction: $.dir", #"{"dir": "sideways"}"#)
+        #expect(error.field == "call.direction")
+        #expect(error.message == "'sideways' is not a direction (one of inbound, outbound, internal, unknown)")
     }
 
     @Test func unknownVariable() throws {

@@ -63,6 +63,8 @@ extension JSONPathParser {
 
     mutating func parseParenthesized() throws(JSONPathError) -> FilterExpression {
         i += 1  // (
+        try enter()
+        defer { depth -= 1 }
         skipBlank()
         let inner = try parseLogicalOr()
         skipBlank()

@@ -5,6 +5,9 @@ struct JSONPathParser {
     let s: [Unicode.Scalar]
     let allowVariables: Bool
     var i = 0
+    /// Nesting of filters and parentheses, bounded so a pathological path cannot exhaust the stack.
+    var depth = 0
+    static let maximumDepth = 64
 
     init(_ text: String, allowVariables: Bool) {
         self.text = text
@@ -94,7 +97,9 @@ struct JSONPathParser {
         case "?":
             i += 1
             skipBlank()
+            try enter()
             segment = .filter(try parseLogicalOr())
+            depth -= 1
         case ":":
             throw unsupported("array slice selector")
         default:
@@ -134,6 +139,11 @@ struct JSONPathParser {
             i += 1
         }
         return negative ? -value : value
+    }
+
+    mutating func enter() throws(JSONPathError) {
+        depth += 1
+        if depth > Self.maximumDepth { throw fail("filters nested deeper than \(Self.maximumDepth) levels") }
     }
 
     mutating func skipBlank() {
