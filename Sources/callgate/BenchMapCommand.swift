@@ -29,9 +29,7 @@ struct BenchMapCommand: ParsableCommand {
     func run() throws { try CLIError.report(bench) }
 
     func bench() throws {
-        let normalizer: Normalizer
-        do { normalizer = try Normalizer.load(configFile: options.config) } catch { throw CLIError(error.description) }
-        guard let pipeline = normalizer.pipeline(for: source) else { throw CLIError("unknown source '\(source)'") }
+        let pipeline = try options.pipeline(source, in: try options.load())
         let payload = try CLIInput.read(file)
         let benchmark = MapBenchmark(pipeline: pipeline, payload: payload, seconds: seconds)
         let ours = try benchmark.run()

@@ -12,12 +12,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws { try CLIError.report(check) }
 
     func check() throws {
-        let normalizer: Normalizer
-        do {
-            normalizer = try Normalizer.load(configFile: options.config)
-        } catch {
-            throw CLIError(error.description)
-        }
+        let normalizer = try options.load()
         for pipeline in normalizer.pipelines {
             CLIOutput.write(
                 "source \(pipeline.settings.id): adapter \(pipeline.adapter.name), mapping \(pipeline.mapping.file), region \(pipeline.settings.region)\n"

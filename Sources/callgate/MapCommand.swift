@@ -30,16 +30,7 @@ struct MapCommand: ParsableCommand {
     func run() throws { try CLIError.report(map) }
 
     func map() throws {
-        let normalizer: Normalizer
-        do {
-            normalizer = try Normalizer.load(configFile: options.config)
-        } catch {
-            throw CLIError(error.description)
-        }
-        guard let pipeline = normalizer.pipeline(for: source) else {
-            let known = normalizer.pipelines.map(\.settings.id).joined(separator: ", ")
-            throw CLIError("unknown source '\(source)' (configured: \(known))")
-        }
+        let pipeline = try options.pipeline(source, in: try options.load())
         let body = try CLIInput.read(file)
         var receipt = Timestamp.now
         if let receivedAt {

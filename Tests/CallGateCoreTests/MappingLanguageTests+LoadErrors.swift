@@ -87,7 +87,7 @@ import Testing
         let top = "let:\n  d: { if: { eq: [$.x, 1] }, then: outbound, else: { map: $.dir, values: { IN: inbond } } }"
         let error = try ML.loadError(ML.mapping("direction: $d", top: top))
         #expect(error.message == "'inbond' is not a direction (one of inbound, outbound, internal, unknown)")
-        #expect((error.line, error.column) == (4, 87))
+        #expect((error.line, error.column) == (4, 80))
         // Used elsewhere (a free object), the same let is fine.
         #expect(throws: Never.self) { try ML.compile(ML.mapping("vendor_meta: { d: $d }", top: top)) }
     }

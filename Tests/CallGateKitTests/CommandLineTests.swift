@@ -18,25 +18,9 @@ import Testing
 
     func callgate(_ arguments: [String], stdin: Data = Data()) throws -> Run {
         try #require(Self.built, "no callgate binary at \(Self.binary.path); swift test builds it")
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = PackageRoot.url
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(stdin)
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let result = try Subprocess.run(Self.binary, arguments, stdin: stdin, directory: PackageRoot.url)
         return Run(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+            status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self), stderr: result.stderr)
     }
 
     static var built: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }

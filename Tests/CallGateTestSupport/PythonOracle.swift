@@ -34,9 +34,19 @@ public enum PythonOracle {
     }
 
     static func run(arguments: [String], stdin: Data) throws -> Result {
+        try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, stdin: stdin)
+    }
+}
+
+/// Runs a program to completion, feeding standard input and collecting both outputs.
+public enum Subprocess {
+    public static func run(
+        _ executable: URL, _ arguments: [String], stdin: Data = Data(), directory: URL? = nil
+    ) throws -> PythonOracle.Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         let input = Pipe()
         let output = Pipe()
         let errors = Pipe()
@@ -56,7 +66,7 @@ public enum PythonOracle {
         let out = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while reader.isExecuting || !reader.isFinished { usleep(1000) }
-        return Result(
+        return PythonOracle.Result(
             status: process.terminationStatus, stdout: out,
             stderr: String(decoding: errorBox.data, as: UTF8.self))
     }

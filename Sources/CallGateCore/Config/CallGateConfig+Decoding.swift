@@ -181,6 +181,17 @@ extension CallGateConfig {
         return auth
     }
 
+    /// `standard_webhooks: { secret: … }` or `{ secrets: [...] }` (several for rotation).
+    static func standardWebhooksSecrets(_ node: Node, _ v: ConfigValues) throws(LocatedError) -> [Secret] {
+        var s = try MappingReader(node, in: v.document, context: "standard_webhooks")
+        var secrets: [Secret] = []
+        if let one = s.take("secret") { secrets += try v.secrets(one, "standard_webhooks.secret") }
+        if let many = s.take("secrets") { secrets += try v.secrets(many, "standard_webhooks.secrets") }
+        try s.finish()
+        guard !secrets.isEmpty else { throw v.document.error(node, "standard_webhooks needs secret or secrets") }
+        return secrets
+    }
+
     static func basic(_ node: Node, _ v: ConfigValues) throws(LocatedError) -> BasicCredentials {
         var b = try MappingReader(node, in: v.document, context: "basic")
         let credentials = BasicCredentials(

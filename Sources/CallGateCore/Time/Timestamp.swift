@@ -15,33 +15,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// RFC 3339 in UTC: `2024-05-14T02:02:11Z`, with `.mmm` or `.mmmmmm` only when needed.
     public var description: String {
-        var seconds = microseconds / 1_000_000
-        var micros = microseconds % 1_000_000
-        if micros < 0 {
-            micros += 1_000_000
-            seconds -= 1
-        }
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        let (y, m, d) = CivilDate.fromDays(days)
-        var out = ""
-        out.reserveCapacity(27)
-        out += pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T"
-        out += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        if micros != 0 {
-            out += micros % 1000 == 0 ? "." + pad(micros / 1000, 3) : "." + pad(micros, 6)
-        }
-        out += "Z"
-        return out
-    }
-
-    private func pad(_ value: Int64, _ width: Int) -> String {
-        let s = String(value)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
