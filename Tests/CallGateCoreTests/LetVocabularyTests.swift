@@ -46,3 +46,28 @@ import Testing
         _ = try Self.compile("    literal: { d: sideways }", field: "direction: $dir.d")
     }
 }
+
+@Suite struct DurationTests {
+    @Test func totalStartsAtTheFirstKnownMomentWhenThereIsNoStartTime() {
+        var record = CallRecord(callKey: "k", vendorCallId: "v", status: .ended)
+        record.queuedAt = Timestamp(seconds: 100)
+        record.ringingAt = Timestamp(seconds: 130)
+        record.answeredAt = Timestamp(seconds: 140)
+        record.endedAt = Timestamp(seconds: 200)
+        record.recomputeDurations()
+        #expect(record.durations.total == 100)
+        #expect(record.durations.queue == 40)
+        #expect(record.durations.ring == 10)
+        #expect(record.durations.talk == 60)
+    }
+
+    @Test func negativeDurationsBecomeNull() {
+        var record = CallRecord(callKey: "k", vendorCallId: "v", status: .ended)
+        record.startedAt = Timestamp(seconds: 200)
+        record.endedAt = Timestamp(seconds: 100)
+        record.durations.ivr = -3
+        record.recomputeDurations()
+        #expect(record.durations.total == nil)
+        #expect(record.durations.ivr == nil)
+    }
+}

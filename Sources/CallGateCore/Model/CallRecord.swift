@@ -203,7 +203,8 @@ extension CallRecord {
             guard let v, v >= 0, v.isFinite else { return nil }
             return v
         }
-        let start = startedAt ?? ringingAt ?? queuedAt
+        // Without a start time the call began at its first known moment, queued or ringing.
+        let start = startedAt ?? [queuedAt, ringingAt].compactMap { $0 }.min()
         durations.total = nonNegative(between(start, endedAt) ?? durations.total)
         durations.talk = nonNegative(between(answeredAt, endedAt) ?? durations.talk)
         durations.ring = nonNegative(between(ringingAt, answeredAt ?? endedAt) ?? durations.ring)
