@@ -67,9 +67,12 @@ public enum JSONValue: Sendable {
 /// Lookups scan linearly: vendor objects are small, and a scan over a few dozen short keys beats
 /// hashing each key.
 public struct JSONObject: Sendable, Hashable, Sequence {
+    public static func == (a: JSONObject, b: JSONObject) -> Bool { JSONValue.object(a) == JSONValue.object(b) }
+    public func hash(into hasher: inout Hasher) { JSONValue.object(self).hash(into: &hasher) }
+
     @usableFromInline var members: [Member]
 
-    @usableFromInline struct Member: Sendable, Hashable {
+    @usableFromInline struct Member: Sendable {
         @usableFromInline var key: String
         @usableFromInline var value: JSONValue
         @usableFromInline init(key: String, value: JSONValue) {
@@ -145,8 +148,18 @@ extension JSONValue: Hashable {
         case (.string(let x), .string(let y)): return x == y
         case (.int(let x), .int(let y)): return x == y
         case (.int, .double), (.double, .int), (.double, .double): return a.numberValue == b.numberValue
-        case (.array(let x), .array(let y)): return x == y
-        case (.object(let x), .object(let y)): return x == y
+        case (.array(let x), .array(let y)):
+            // Element by element rather than `x == y`: the Swift 6.3.1 optimizer crashes
+            // ("Found ownership error", CopyPropagation) specializing Array<JSONValue>.== here.
+            guard x.count == y.count else { return false }
+            for i in x.indices where !(x[i] == y[i]) { return false }
+            return true
+        case (.object(let x), .object(let y)):
+            guard x.members.count == y.members.count else { return false }
+            for i in x.members.indices {
+                guard x.members[i].key == y.members[i].key, x.members[i].value == y.members[i].value else { return false }
+            }
+            return true
         default: return false
         }
     }
@@ -157,8 +170,15 @@ extension JSONValue: Hashable {
         case .bool(let b): hasher.combine(b)
         case .int, .double: hasher.combine(numberValue)
         case .string(let s): hasher.combine(s)
-        case .array(let a): hasher.combine(a)
-        case .object(let o): hasher.combine(o)
+        case .array(let a):
+            hasher.combine(a.count)
+            for element in a { element.hash(into: &hasher) }
+        case .object(let o):
+            hasher.combine(o.members.count)
+            for member in o.members {
+                hasher.combine(member.key)
+                member.value.hash(into: &hasher)
+            }
         }
     }
 }
