@@ -157,7 +157,9 @@ extension JSONValue: Hashable {
         case (.object(let x), .object(let y)):
             guard x.members.count == y.members.count else { return false }
             for i in x.members.indices {
-                guard x.members[i].key == y.members[i].key, x.members[i].value == y.members[i].value else { return false }
+                guard x.members[i].key == y.members[i].key, x.members[i].value == y.members[i].value else {
+                    return false
+                }
             }
             return true
         default: return false
