@@ -176,3 +176,12 @@ import Testing
         #expect(event.call.from?.presentation == .restricted)
     }
 }
+
+@Suite struct MiiTelCallerIdTests {
+    @Test func dialledWithTheWithholdPrefixKeepsTheDialledNumber() throws {
+        let event = try #require(try Golden.events("miitel", "outbound-caller-id-withheld").first)
+        #expect(event.call.to?.raw == "184-03-6271-4455")
+        #expect(event.call.to?.e164 == "+81362714455")
+        #expect(event.call.to?.presentation == .restricted)
+    }
+}

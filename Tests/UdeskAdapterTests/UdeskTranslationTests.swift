@@ -118,3 +118,22 @@ extension FunctionContext {
             source: SourceSettings(id: "udesk", adapter: "udesk", region: "CN"), receivedAt: Timestamp(seconds: 0))
     }
 }
+
+@Suite struct UdeskEdgeTests {
+    @Test func aTimeWithoutItsOffsetIsReadInChinaTime() throws {
+        let sample = try Golden.json("udesk", "call-trigger-ja")
+        let payload = sample.setting("timestamp", "2018-03-22 11:48:23").setting(
+            "agent_hangup_at", "2018-03-22 11:48:23")
+        let event = try #require(try Golden.events(Golden.jsonRequest(payload), source: "udesk").first)
+        #expect(event.time.description == "2018-03-22T03:48:23Z")
+    }
+
+    @Test func thePayloadSecretNeverReachesCustom() throws {
+        let sample = try Golden.json("udesk", "call-trigger-ja")
+        let payload = sample.setting("extend", ["token": "s3cret", "crm": "x"])
+        let event = try #require(try Golden.events(Golden.jsonRequest(payload), source: "udesk").first)
+        #expect(event.call.custom["token"] == nil)
+        #expect(event.call.custom["crm"] == "x")
+        #expect(!String(decoding: event.jsonBytes(), as: UTF8.self).contains("s3cret"))
+    }
+}

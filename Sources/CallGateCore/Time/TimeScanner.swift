@@ -113,7 +113,14 @@ struct TimeScanner {
         var micros: Int64 = 0
         var offset: Int?
         func bad() -> MessageError { MessageError("'\(text)' does not match the time pattern '\(pattern)'") }
-        for token in tokens {
+        for (index, token) in tokens.enumerated() {
+            // A time that simply stops before a trailing offset (`2024-05-14 10:02:11` for
+            // `yyyy-MM-dd HH:mm:ss Z`) is read in the default zone, like an offset-less ISO time.
+            if s.atEnd, tokens[index...].contains(.offset),
+                tokens[index...].allSatisfy({ $0 == .offset || $0 == .literal(UInt8(ascii: " ")) })
+            {
+                break
+            }
             switch token {
             case .year: guard let v = s.digits(4) else { throw bad() }; year = v
             case .month: guard let v = s.digits(2) else { throw bad() }; month = v
