@@ -161,3 +161,37 @@ import Testing
         }
     }
 }
+
+@Suite struct StandardWebhooksSecretTests {
+    func decode(_ yaml: String) throws(LocatedError) -> CallGateConfig {
+        try CallGateConfig(yaml: yaml, file: "t.yaml", environment: [:])
+    }
+
+    @Test func sourcesAndSinksTakeOneOrSeveralSecrets() throws {
+        let config = try decode(
+            """
+            sources:
+              - id: pbx
+                adapter: pbx
+                auth: { standard_webhooks: { secrets: [whsec_a, whsec_b] } }
+            sinks:
+              - id: crm
+                type: http
+                url: https://crm.example/hook
+                auth: { standard_webhooks: { secret: whsec_c } }
+            """)
+        #expect(config.sources[0].auth?.standardWebhooks.map(\.value) == ["whsec_a", "whsec_b"])
+        #expect(config.sinks[0].auth?.standardWebhooks.map(\.value) == ["whsec_c"])
+    }
+
+    @Test func emptyOrMalformedSecretsAreRefused() {
+        #expect(throws: LocatedError.self) {
+            try decode("sources:\n  - id: p\n    adapter: pbx\n    auth: { standard_webhooks: {} }\n")
+        }
+        #expect(throws: LocatedError.self) {
+            try decode(
+                "sources: []\nsinks:\n  - id: s\n    type: http\n    url: https://x/y\n    auth: { standard_webhooks: { secret: plain } }\n"
+            )
+        }
+    }
+}

@@ -150,15 +150,7 @@ extension CallGateConfig {
             try q.finish()
         }
         if let n = r.take("standard_webhooks") {
-            var s = try MappingReader(n, in: document, context: "standard_webhooks")
-            if let one = s.take("secret") { auth.standardWebhooks += try v.secrets(one, "standard_webhooks.secret") }
-            if let many = s.take("secrets") {
-                auth.standardWebhooks += try v.secrets(many, "standard_webhooks.secrets")
-            }
-            try s.finish()
-            guard !auth.standardWebhooks.isEmpty else {
-                throw document.error(n, "standard_webhooks needs secret or secrets")
-            }
+            auth.standardWebhooks = try standardWebhooksSecrets(n, v)
         }
         if let n = r.take("hmac") {
             var h = try MappingReader(n, in: document, context: "hmac")

@@ -81,12 +81,7 @@ extension CallGateConfig {
         var r = try MappingReader(node, in: document, context: "sink auth")
         var auth = SinkAuth()
         if let n = r.take("standard_webhooks") {
-            var s = try MappingReader(n, in: document, context: "standard_webhooks")
-            if let one = s.take("secret") { auth.standardWebhooks += try v.secrets(one, "standard_webhooks.secret") }
-            if let many = s.take("secrets") {
-                auth.standardWebhooks += try v.secrets(many, "standard_webhooks.secrets")
-            }
-            try s.finish()
+            auth.standardWebhooks = try standardWebhooksSecrets(n, v)
             for secret in auth.standardWebhooks where !secret.value.hasPrefix("whsec_") {
                 throw document.error(n, "standard_webhooks secrets start with whsec_ followed by base64")
             }
