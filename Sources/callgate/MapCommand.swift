@@ -24,7 +24,7 @@ struct MapCommand: ParsableCommand {
     @Option(name: .long, help: "Receipt time to use (RFC 3339); defaults to now.")
     var receivedAt: String?
 
-    @Argument(help: "The payload file, or - for standard input.")
+    @Argument(help: "The payload file, or - for standard input (empty when nothing is piped in).")
     var file: String = "-"
 
     func run() throws { try CLIError.report(map) }
@@ -80,7 +80,12 @@ struct CLIError: Error, CustomStringConvertible {
 
 enum CLIInput {
     static func read(_ file: String) throws -> [UInt8] {
-        if file == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        if file == "-" {
+            // Nothing piped in (a terminal): an empty body, as for a BIZTEL action sent with GET and
+            // only a query, rather than waiting for input the user never meant to type.
+            if isatty(STDIN_FILENO) == 1 { return [] }
+            return Array(FileHandle.standardInput.readDataToEndOfFile())
+        }
         guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot read \(file)") }
         defer { try? handle.close() }
         return Array(handle.readDataToEndOfFile())
