@@ -23,6 +23,21 @@ import Testing
         #expect(checked >= 60)
     }
 
+    /// The record's bytes are kept from computing the id; a change to the record must not be
+    /// serialized from that stale copy, and must not change what the id was computed over.
+    @Test func changingTheRecordAfterMappingIsSerializedFresh() throws {
+        var event = try #require(try Golden.events("miitel", "speech-recognition-ja").first)
+        let before = event.jsonBytes()
+        #expect(before == JSONWriter.compact.bytes(event.json))
+        #expect(EventIdentity.eventId(for: event) == event.id)
+        event.call.tenant = "changed-tenant"
+        let after = event.jsonBytes()
+        #expect(after != before)
+        #expect(after == JSONWriter.compact.bytes(event.json))
+        #expect(String(decoding: after, as: UTF8.self).contains("\"tenant\":\"changed-tenant\""))
+        #expect(EventIdentity.eventId(for: event) != event.id)
+    }
+
     @Test func eventsReadBackFromTheirJSON() throws {
         for vendor in SchemaConformanceTests.vendors {
             for fixture in Golden.fixtures(vendor) {

@@ -116,7 +116,7 @@ extension CompiledMapping {
         var event = CallEvent(
             id: "", type: type, time: eventTime, timeSource: timeSource, receivedAt: receivedAt, source: source.id,
             vendor: vendor, vendorEvent: vendorEventText, call: record)
-        event.id = EventIdentity.eventId(for: event)
+        EventIdentity.assignId(&event)
         return event
     }
 

@@ -13,11 +13,20 @@ public enum EventIdentity {
     /// when it is the receipt time, and lifecycle times equal to the receipt time (BIZTEL sends no
     /// times), so an identical re-send hashes the same.
     public static func eventId(for event: CallEvent) -> String {
-        var call = event.call
+        var copy = event
+        assignId(&copy)
+        return copy.id
+    }
+
+    /// Sets `event.id`. When no lifecycle time had to be left out, the record's encoding is kept
+    /// on the event, so serializing it afterwards does not encode the record again.
+    static func assignId(_ event: inout CallEvent) {
         let receipt = event.receivedAt
-        if call.startedAt == receipt || call.queuedAt == receipt || call.ringingAt == receipt
+        var call = event.call
+        let receiptTimes =
+            call.startedAt == receipt || call.queuedAt == receipt || call.ringingAt == receipt
             || call.answeredAt == receipt || call.endedAt == receipt
-        {
+        if receiptTimes {
             if call.startedAt == receipt { call.startedAt = nil }
             if call.queuedAt == receipt { call.queuedAt = nil }
             if call.ringingAt == receipt { call.ringingAt = nil }
@@ -25,18 +34,23 @@ public enum EventIdentity {
             if call.endedAt == receipt { call.endedAt = nil }
             call.recomputeDurations()
         }
-        var content = event
-        content.call = call
-        var encoder = EventEncoder()
-        content.encode(into: &encoder, identity: true)
+        var header = EventEncoder(capacity: 256)
+        event.encodeHeader(into: &header, identity: true)
+        var body = EventEncoder(capacity: 4096)
+        call.encode(into: &body)
         var hasher = SHA512()
         for part in [
             "callgate.event.v1", event.source, event.call.legId ?? event.call.vendorCallId, event.type.rawValue,
         ] {
             update(&hasher, Array(part.utf8))
         }
-        update(&hasher, encoder.out)
-        return "evt_" + hex(hasher.finalize())
+        // The identity encoding is header + record + "}", hashed with its length in front.
+        hasher.update(data: Array(String(header.out.count + body.out.count + 1).utf8) + [0x3A])
+        hasher.update(data: header.out)
+        hasher.update(data: body.out)
+        hasher.update(data: [UInt8(ascii: "}")])
+        event.id = "evt_" + hex(hasher.finalize())
+        if !receiptTimes { event.encodedCall = EncodingCache(bytes: body.out) }
     }
 
     /// Length-prefixed so no two different tuples share an encoding.

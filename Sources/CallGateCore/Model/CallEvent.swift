@@ -17,7 +17,12 @@ public struct CallEvent: Sendable, Hashable {
     public var vendorEvent: String?
     /// 1 for the first version of this (leg, type); +1 per changed re-send.
     public var revision: Int
-    public var call: CallRecord
+    public var call: CallRecord {
+        didSet { encodedCall = EncodingCache() }
+    }
+    /// `call` as canonical JSON, kept from computing the event id so the record is encoded once;
+    /// emptied whenever `call` changes.
+    var encodedCall = EncodingCache()
 
     public init(
         id: String, type: EventType, time: Timestamp, timeSource: TimeSource, receivedAt: Timestamp, source: String,
@@ -34,4 +39,12 @@ public struct CallEvent: Sendable, Hashable {
         self.revision = revision
         self.call = call
     }
+}
+
+/// Bytes derived from a value, carried beside it; never part of its equality or hash.
+struct EncodingCache: Sendable, Hashable {
+    var bytes: [UInt8]?
+
+    static func == (lhs: EncodingCache, rhs: EncodingCache) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
 }

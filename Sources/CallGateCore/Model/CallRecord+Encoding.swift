@@ -1,7 +1,7 @@
 extension CallEvent {
     /// The event's canonical JSON, compact, as UTF-8 bytes (what sinks receive).
     public func jsonBytes() -> [UInt8] {
-        var encoder = EventEncoder()
+        var encoder = EventEncoder(capacity: (encodedCall.bytes?.count ?? 3500) + 600)
         encode(into: &encoder, identity: false)
         return encoder.out
     }
@@ -9,6 +9,17 @@ extension CallEvent {
     /// - Parameter identity: leave out what must not affect the event id (`id`, `received_at`,
     ///   `revision`, and `time` when it is the receipt time).
     func encode(into e: inout EventEncoder, identity: Bool) {
+        encodeHeader(into: &e, identity: identity)
+        if let bytes = encodedCall.bytes {
+            e.out.append(contentsOf: bytes)
+        } else {
+            call.encode(into: &e)
+        }
+        e.close()
+    }
+
+    /// Everything before the record: `{` … `"call":`.
+    func encodeHeader(into e: inout EventEncoder, identity: Bool) {
         e.open()
         if !identity { e.field("id", id) }
         e.field("type", type.rawValue)
@@ -30,8 +41,6 @@ extension CallEvent {
             e.out.append(contentsOf: String(revision).utf8)
         }
         e.key("call")
-        call.encode(into: &e)
-        e.close()
     }
 }
 
