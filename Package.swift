@@ -13,6 +13,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // Pure core: canonical model, JSON, JSONPath, mapping engine, adapter protocol, config model.
@@ -33,10 +37,33 @@ let package = Package(
             name: "CallGateKit",
             dependencies: ["CallGateCore", "MiiTelAdapter", "UdeskAdapter", "BiztelAdapter", "GenericPBXAdapter"]
         ),
+        // Durable state: raw requests, events, merged calls, outbox and quarantine (SQLite via GRDB,
+        // plus an in-memory store for tests).
+        .target(
+            name: "CallGateStore",
+            dependencies: [
+                "CallGateCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The running gateway: HTTP ingest on Hummingbird, source authentication, lifecycle.
+        .target(
+            name: "CallGateServer",
+            dependencies: [
+                "CallGateKit",
+                "CallGateStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "callgate",
             dependencies: [
                 "CallGateKit",
+                "CallGateServer",
+                "CallGateStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +75,15 @@ let package = Package(
         .testTarget(
             name: "GenericPBXAdapterTests", dependencies: ["GenericPBXAdapter", "CallGateKit", "CallGateTestSupport"]),
         .testTarget(name: "CallGateKitTests", dependencies: ["CallGateKit", "CallGateTestSupport"]),
+        .testTarget(name: "CallGateStoreTests", dependencies: ["CallGateStore", "CallGateKit", "CallGateTestSupport"]),
+        .testTarget(
+            name: "CallGateServerTests",
+            dependencies: [
+                "CallGateServer", "CallGateStore", "CallGateKit", "CallGateTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,10 @@ struct CallGateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "callgate",
         abstract: "Receive call webhooks, normalize them into canonical call events, and deliver them.",
-        subcommands: [MapCommand.self, CheckCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, MapCommand.self, CheckCommand.self, EventsCommand.self, DeliveriesCommand.self,
+            QuarantineCommand.self, ReplayCommand.self, BenchCommand.self,
+        ]
     )
 }
 

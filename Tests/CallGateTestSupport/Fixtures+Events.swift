@@ -48,6 +48,7 @@ extension Golden {
 
 public struct FixtureMissing: Error, CustomStringConvertible {
     public var name: String
+    public init(name: String) { self.name = name }
     public var description: String { "fixture \(name) not found" }
 }
 

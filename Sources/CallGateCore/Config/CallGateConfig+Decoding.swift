@@ -23,6 +23,7 @@ extension CallGateConfig {
             var r = try MappingReader(node, in: document, context: "store")
             let sqlite = r.take("sqlite")
             let postgres = r.take("postgres")
+            if let n = r.take("retention") { retention = try v.duration(n, "store.retention") }
             try r.finish()
             switch (sqlite, postgres) {
             case (let path?, nil): store = .sqlite(path: try v.string(path, "store.sqlite"))

@@ -4,6 +4,8 @@ public struct CallGateConfig: Sendable {
     public var file: String
     public var server = Server()
     public var store = Store.sqlite(path: ".callgate/callgate.sqlite")
+    /// How long raw request bodies are kept for `callgate replay --reprocess` (`store.retention`).
+    public var retention: Duration = .seconds(30 * 86_400)
     public var admin = Admin()
     public var log = Log()
     public var sources: [Source] = []

@@ -108,17 +108,17 @@ struct ConfigValues {
         return text
     }
 
-    /// `500ms`, `5s`, `5m`, `2h`.
+    /// `500ms`, `5s`, `5m`, `2h`, `30d`.
     func duration(_ node: Node, _ what: String) throws(LocatedError) -> Duration {
         let text = try string(node, what)
         guard let d = Self.parseDuration(text) else {
-            throw document.error(node, "\(what) must be a duration with a unit (500ms, 5s, 5m, 2h), got '\(text)'")
+            throw document.error(node, "\(what) must be a duration with a unit (500ms, 5s, 5m, 2h, 30d), got '\(text)'")
         }
         return d
     }
 
     static func parseDuration(_ text: String) -> Duration? {
-        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
         for (suffix, ms) in units where text.hasSuffix(suffix) {
             let number = text.dropLast(suffix.count)
             guard let n = Int64(number), n >= 0, n < 1_000_000_000 else { return nil }

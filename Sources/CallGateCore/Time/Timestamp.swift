@@ -8,6 +8,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
 
+    /// This time moved by `duration` (earlier when negative).
+    public func adding(_ duration: Duration) -> Timestamp {
+        let c = duration.components
+        return Timestamp(microseconds: microseconds + c.seconds * 1_000_000 + c.attoseconds / 1_000_000_000_000)
+    }
+
     /// Seconds from `self` to `other` (negative when `other` is earlier).
     public func seconds(to other: Timestamp) -> Double {
         Double(other.microseconds - microseconds) / 1_000_000

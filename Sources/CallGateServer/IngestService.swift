@@ -1,0 +1,289 @@
+import CallGateCore
+import CallGateKit
+import CallGateStore
+import Logging
+
+/// A request to `/v1/ingest/{source}` as the HTTP layer hands it over.
+public struct IngestHTTPRequest: Sendable {
+    public var source: String
+    public var method: String
+    public var headers: [(name: String, value: String)]
+    /// The raw (percent-encoded) query string, without `?`.
+    public var rawQuery: String?
+    public var body: [UInt8]
+    /// The peer's IP address as text, when known.
+    public var peer: String?
+
+    public init(
+        source: String, method: String, headers: [(name: String, value: String)], rawQuery: String?, body: [UInt8],
+        peer: String?
+    ) {
+        self.source = source
+        self.method = method
+        self.headers = headers
+        self.rawQuery = rawQuery
+        self.body = body
+        self.peer = peer
+    }
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name }?.value
+    }
+}
+
+/// What the gateway answers.
+public struct GatewayResponse: Sendable {
+    public var status: Int
+    public var contentType: String
+    public var body: [UInt8]
+
+    public init(status: Int, contentType: String = "application/json", body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+
+    /// `{"error":{"code":…,"message":…}}` (SPEC §6).
+    public static func error(_ status: Int, _ code: String, _ message: String) -> GatewayResponse {
+        let value: JSONValue = ["error": ["code": .string(code), "message": .string(message)]]
+        return GatewayResponse(status: status, body: JSONWriter.compact.bytes(value))
+    }
+}
+
+/// One configured source, ready to take requests.
+struct IngestSource: Sendable {
+    let pipeline: SourcePipeline
+    let authenticator: SourceAuthenticator
+    let maxBodyBytes: Int
+    /// Whether a credential can be checked without reading the body (so a malformed body can be
+    /// attributed to an authenticated sender and quarantined).
+    let payloadOnlyAuth: Bool
+}
+
+/// The ingest path, independent of the HTTP library: source lookup, size and content checks,
+/// authentication, the adapter and mapping, quarantine, and the durable commit before the answer.
+public struct IngestService: Sendable {
+    let sources: [String: IngestSource]
+    let store: any CallStore
+    let routes: SinkRoutes
+    let logger: Logger
+    let now: @Sendable () -> Timestamp
+
+    /// - Throws: `GatewayStartError` for settings that cannot run (bad CIDR, a source without auth
+    ///   on a non-loopback address).
+    public init(
+        normalizer: Normalizer, store: any CallStore, logger: Logger,
+        now: @escaping @Sendable () -> Timestamp = { Timestamp.now }
+    ) throws(GatewayStartError) {
+        let server = normalizer.config.server
+        var sources: [String: IngestSource] = [:]
+        for pipeline in normalizer.pipelines {
+            let config = pipeline.config
+            let authenticator: SourceAuthenticator
+            do {
+                authenticator = try SourceAuthenticator(config.auth, trustedProxies: server.trustedProxies)
+            } catch {
+                throw GatewayStartError(
+                    message:
+                        "\(config.location.file):\(config.location.line):\(config.location.column): source '\(config.id)': \(error.message)"
+                )
+            }
+            if authenticator.isOpen {
+                guard Self.isLoopback(server.host) else {
+                    throw GatewayStartError(
+                        message:
+                            "source '\(config.id)' has no auth, and the server binds \(server.host), which is not a loopback address: add auth to the source (SPEC §8) or bind 127.0.0.1"
+                    )
+                }
+                logger.warning(
+                    "source accepts requests without authentication (allowed only while binding a loopback address)",
+                    metadata: ["source": .string(config.id)])
+            }
+            let auth = config.auth
+            let headerAuth =
+                auth.map {
+                    !$0.bearer.isEmpty || !$0.basic.isEmpty || $0.queryKey != nil || !$0.standardWebhooks.isEmpty
+                        || $0.hmac != nil
+                } ?? false
+            sources[config.id] = IngestSource(
+                pipeline: pipeline, authenticator: authenticator,
+                maxBodyBytes: config.maxBodyBytes ?? server.maxBodyBytes,
+                payloadOnlyAuth: auth?.payloadSecret != nil && !headerAuth)
+        }
+        self.sources = sources
+        self.store = store
+        self.routes = SinkRouting.routes(normalizer.config.sinks)
+        self.logger = logger
+        self.now = now
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// The largest body any source accepts (the HTTP layer stops reading beyond it).
+    public var maximumBodyBytes: Int { sources.values.map(\.maxBodyBytes).max() ?? 1_048_576 }
+
+    public func maxBodyBytes(for source: String) -> Int? { sources[source]?.maxBodyBytes }
+
+    public func allowsGET(_ source: String) -> Bool { sources[source]?.pipeline.adapter.name == "biztel" }
+
+    /// Handles one request. Never throws: every failure is an answer with a stable code.
+    public func handle(_ request: IngestHTTPRequest) async -> GatewayResponse {
+        let response = await process(request)
+        var metadata: Logger.Metadata = [
+            "source": .string(request.source), "status": .stringConvertible(response.status),
+        ]
+        if response.status >= 400, let code = Self.errorCode(response) { metadata["code"] = .string(code) }
+        logger.info("ingest", metadata: metadata)
+        return response
+    }
+
+    func process(_ request: IngestHTTPRequest) async -> GatewayResponse {
+        guard let source = sources[request.source] else {
+            return .error(404, "unknown_source", "no source '\(request.source)' is configured")
+        }
+        if request.method == "GET", !allowsGET(request.source) {
+            return .error(405, "method_not_allowed", "source '\(request.source)' takes POST")
+        }
+        if request.body.count > source.maxBodyBytes {
+            return .error(
+                413, "body_too_large", "the body is larger than \(source.maxBodyBytes) bytes (max_body_bytes)")
+        }
+        let receivedAt = now()
+        let query: [(String, String)]
+        do {
+            query = try FormURLEncoding.decode(request.rawQuery ?? "")
+        } catch {
+            return .error(400, "malformed_query", error.message)
+        }
+        let authRequest = AuthRequest(
+            headers: request.headers, query: query.map { (name: $0.0, value: $0.1) }, body: request.body,
+            payload: nil, peer: request.peer)
+        let strippedQuery = source.authenticator.stripSecrets(fromQuery: authRequest.query).map { ($0.name, $0.value) }
+        let ingest = IngestRequest(
+            method: request.method, contentType: request.header("content-type"), query: strippedQuery,
+            body: request.body)
+
+        let input: JSONValue
+        do {
+            switch try source.pipeline.input(from: ingest) {
+            case .handshake(let answer):
+                // A handshake stores nothing; the IP allow-list still applies.
+                if let failure = ipFailure(source, authRequest) { return failure }
+                return GatewayResponse(status: answer.status, contentType: answer.contentType, body: answer.body)
+            case .payload(let value):
+                input = value
+            }
+        } catch {
+            if error.code == "unsupported_media_type" { return .error(415, error.code, error.message) }
+            // A malformed body is kept only when its sender is authenticated without reading it.
+            do {
+                try source.authenticator.authenticate(authRequest, now: receivedAt)
+            } catch let failure {
+                if !source.payloadOnlyAuth || failure.status == 403 {
+                    return .error(failure.status, failure.code, failure.message)
+                }
+                return .error(400, error.code, error.message)
+            }
+            return await quarantine(request, ingest, receivedAt, status: 400, error)
+        }
+
+        var authenticated = authRequest
+        authenticated.payload = input
+        do {
+            try source.authenticator.authenticate(authenticated, now: receivedAt)
+        } catch {
+            return .error(error.status, error.code, error.message)
+        }
+        let cleaned = source.authenticator.stripSecrets(from: input)
+
+        let events: [CallEvent]
+        do {
+            events = try source.pipeline.events(from: cleaned, receivedAt: receivedAt)
+        } catch {
+            return await quarantine(request, ingest, receivedAt, status: 422, error)
+        }
+        let record = IngestRecord(
+            source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
+            query: Self.encodeQuery(strippedQuery), body: request.body, events: events, routes: routes)
+        let outcome: IngestOutcome
+        do {
+            outcome = try await store.ingest(record)
+        } catch {
+            logger.error("store write failed", metadata: ["source": .string(request.source)])
+            return .error(503, "store_unavailable", "the request could not be stored; retry later")
+        }
+        return GatewayResponse(status: 200, body: Self.acceptance(outcome))
+    }
+
+    func ipFailure(_ source: IngestSource, _ request: AuthRequest) -> GatewayResponse? {
+        do {
+            try source.authenticator.checkAddress(request)
+            return nil
+        } catch {
+            return .error(error.status, error.code, error.message)
+        }
+    }
+
+    func quarantine(
+        _ request: IngestHTTPRequest, _ ingest: IngestRequest, _ receivedAt: Timestamp, status: Int,
+        _ error: IngestError
+    ) async -> GatewayResponse {
+        let entry = QuarantineEntry(
+            source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
+            query: Self.encodeQuery(ingest.query), body: request.body, status: status, code: error.code,
+            error: error.message)
+        do {
+            let id = try await store.quarantine(entry)
+            var response = GatewayResponse.error(status, error.code, error.message)
+            response.body = JSONWriter.compact.bytes([
+                "error": [
+                    "code": .string(error.code), "message": .string(error.message), "quarantine_id": .int(id),
+                ]
+            ])
+            return response
+        } catch {
+            logger.error("quarantine write failed", metadata: ["source": .string(request.source)])
+            return .error(503, "store_unavailable", "the request could not be stored; retry later")
+        }
+    }
+
+    /// `{"status":"accepted","id":…,"call_key":…,"events":[…]}`: `id` and `call_key` of the first
+    /// event come first, so BIZTEL's extraction pattern `"call_key":"(?P<CALL_KEY>[^"]+)"` finds
+    /// them.
+    static func acceptance(_ outcome: IngestOutcome) -> [UInt8] {
+        var o = JSONObject()
+        o["status"] = .string(outcome.events.isEmpty ? "ignored" : (outcome.isDuplicate ? "duplicate" : "accepted"))
+        if let first = outcome.events.first {
+            o["id"] = .string(first.event.id)
+            o["call_key"] = .string(first.event.call.callKey)
+        }
+        o["events"] = .array(
+            outcome.events.map { stored in
+                [
+                    "id": .string(stored.event.id), "type": .string(stored.event.type.rawValue),
+                    "call_key": .string(stored.event.call.callKey), "revision": .int(Int64(stored.event.revision)),
+                    "duplicate": .bool(stored.duplicate),
+                ]
+            })
+        return JSONWriter.compact.bytes(.object(o))
+    }
+
+    static func encodeQuery(_ pairs: [(String, String)]) -> String? {
+        guard !pairs.isEmpty else { return nil }
+        return pairs.map { FormURLEncoding.encode($0.0) + "=" + FormURLEncoding.encode($0.1) }.joined(separator: "&")
+    }
+
+    static func errorCode(_ response: GatewayResponse) -> String? {
+        guard let value = try? JSONParser.parse(response.body), case .string(let code)? = value["error"]?["code"]
+        else { return nil }
+        return code
+    }
+}
+
+/// Settings the gateway cannot start with.
+public struct GatewayStartError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

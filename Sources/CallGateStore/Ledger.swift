@@ -1,0 +1,40 @@
+import CallGateCore
+
+/// The writes of one ingest, against one transaction of a store.
+protocol LedgerTransaction {
+    mutating func insertRequest(_ record: IngestRecord) throws -> Int64
+    /// The stored event with this id.
+    func event(id: String) throws -> CallEvent?
+    /// The highest revision stored for (source, leg, type), 0 when none.
+    func latestRevision(source: String, leg: String, type: EventType) throws -> Int
+    func call(key: String) throws -> CallRecord?
+    mutating func insertEvent(_ event: CallEvent, leg: String, requestId: Int64) throws
+    mutating func saveCall(_ record: CallRecord, at time: Timestamp) throws
+    mutating func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws
+}
+
+/// What every store does with an ingest, written once: duplicates, revisions, merge, outbox.
+enum Ledger {
+    static func apply<T: LedgerTransaction>(_ record: IngestRecord, to t: inout T) throws -> IngestOutcome {
+        let requestId = try record.existingRequestId ?? t.insertRequest(record)
+        var stored: [StoredEvent] = []
+        stored.reserveCapacity(record.events.count)
+        for incoming in record.events {
+            if let existing = try t.event(id: incoming.id) {
+                stored.append(StoredEvent(event: existing, duplicate: true))
+                continue
+            }
+            let leg = incoming.call.legId ?? incoming.call.vendorCallId
+            var event = incoming
+            event.revision = try t.latestRevision(source: event.source, leg: leg, type: event.type) + 1
+            event.call = CallMerge.merge(try t.call(key: incoming.call.callKey), with: incoming.call)
+            try t.saveCall(event.call, at: record.receivedAt)
+            try t.insertEvent(event, leg: leg, requestId: requestId)
+            for sink in record.routes.sinks(for: event) {
+                try t.insertDelivery(eventId: event.id, sink: sink, at: record.receivedAt)
+            }
+            stored.append(StoredEvent(event: event, duplicate: false))
+        }
+        return IngestOutcome(requestId: requestId, events: stored)
+    }
+}

@@ -1,0 +1,109 @@
+import CallGateCore
+
+/// A `CallStore` in memory, with the same rules as the SQLite one: for tests and dry runs.
+public actor MemoryStore: CallStore {
+    struct State: LedgerTransaction {
+        var requests: [StoredRequest] = []
+        var events: [(event: CallEvent, leg: String, requestId: Int64)] = []
+        var eventIndex: [String: Int] = [:]
+        var calls: [String: CallRecord] = [:]
+        var deliveries: [Delivery] = []
+        var quarantine: [QuarantineEntry] = []
+
+        mutating func insertRequest(_ record: IngestRecord) throws -> Int64 {
+            let id = Int64(requests.count + 1)
+            requests.append(
+                StoredRequest(
+                    id: id, source: record.source, receivedAt: record.receivedAt, contentType: record.contentType,
+                    query: record.query, body: record.body))
+            return id
+        }
+
+        func event(id: String) throws -> CallEvent? { eventIndex[id].map { events[$0].event } }
+
+        func latestRevision(source: String, leg: String, type: EventType) throws -> Int {
+            events.filter { $0.event.source == source && $0.leg == leg && $0.event.type == type }
+                .map(\.event.revision).max() ?? 0
+        }
+
+        func call(key: String) throws -> CallRecord? { calls[key] }
+
+        mutating func insertEvent(_ event: CallEvent, leg: String, requestId: Int64) throws {
+            eventIndex[event.id] = events.count
+            events.append((event, leg, requestId))
+        }
+
+        mutating func saveCall(_ record: CallRecord, at time: Timestamp) throws { calls[record.callKey] = record }
+
+        mutating func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws {
+            deliveries.append(
+                Delivery(
+                    id: Int64(deliveries.count + 1), eventId: eventId, sink: sink, status: .pending, attempts: 0,
+                    nextAttemptAt: time, lastError: nil, createdAt: time))
+        }
+    }
+
+    var state = State()
+    var closed = false
+
+    public init() {}
+
+    public func ingest(_ record: IngestRecord) throws -> IngestOutcome {
+        try checkOpen()
+        var copy = state
+        let outcome = try Ledger.apply(record, to: &copy)
+        state = copy
+        return outcome
+    }
+
+    public func quarantine(_ entry: QuarantineEntry) throws -> Int64 {
+        try checkOpen()
+        var e = entry
+        e.id = Int64(state.quarantine.count + 1)
+        state.quarantine.append(e)
+        return e.id
+    }
+
+    public func quarantined(source: String?, includeResolved: Bool) -> [QuarantineEntry] {
+        state.quarantine.filter { (source == nil || $0.source == source) && (includeResolved || $0.resolvedAt == nil) }
+    }
+
+    public func resolveQuarantine(id: Int64, at time: Timestamp) throws {
+        guard let i = state.quarantine.firstIndex(where: { $0.id == id }) else {
+            throw StoreError("no quarantined payload \(id)")
+        }
+        state.quarantine[i].resolvedAt = time
+    }
+
+    public func requests(source: String?, since: Timestamp) -> [StoredRequest] {
+        state.requests.filter { (source == nil || $0.source == source) && $0.receivedAt >= since }
+    }
+
+    public func events(callKey: String?, limit: Int) -> [CallEvent] {
+        Array(
+            state.events.reversed().map(\.event).filter { callKey == nil || $0.call.callKey == callKey }.prefix(limit))
+    }
+
+    public func call(key: String) -> CallRecord? { state.calls[key] }
+
+    public func deliveries(status: DeliveryStatus?, sink: String?) -> [Delivery] {
+        state.deliveries.filter { (status == nil || $0.status == status) && (sink == nil || $0.sink == sink) }
+    }
+
+    public func pruneRequests(before time: Timestamp) -> Int {
+        var count = 0
+        for i in state.requests.indices where state.requests[i].receivedAt < time && state.requests[i].body != nil {
+            state.requests[i].body = nil
+            count += 1
+        }
+        return count
+    }
+
+    public func checkWritable() throws { try checkOpen() }
+
+    public func close() { closed = true }
+
+    func checkOpen() throws {
+        if closed { throw StoreError("the store is closed") }
+    }
+}

@@ -1,0 +1,372 @@
+import CallGateCore
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode, `synchronous = FULL`, so a commit is on disk
+/// (fsync'd) when it returns. Concurrent ingests share commits: while one transaction is being
+/// written, newly arriving ones queue up and are committed together in the next (group commit).
+public final class SQLiteStore: CallStore {
+    let pool: DatabasePool
+    let committer: GroupCommitter
+    public let path: String
+
+    /// Opens (creating it and its directory when needed) and migrates the database.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        // Another process (the `callgate` inspection commands) may hold the write lock briefly.
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError("cannot open the store at \(path): \(error)")
+        }
+        committer = GroupCommitter(pool: pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE request (
+                        id INTEGER PRIMARY KEY,
+                        source TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        content_type TEXT,
+                        query TEXT,
+                        body BLOB
+                    );
+                    CREATE INDEX request_by_time ON request(received_at);
+                    CREATE TABLE event (
+                        id TEXT PRIMARY KEY,
+                        request_id INTEGER NOT NULL REFERENCES request(id),
+                        source TEXT NOT NULL,
+                        leg TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        revision INTEGER NOT NULL,
+                        call_key TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        json BLOB NOT NULL
+                    );
+                    CREATE INDEX event_by_leg ON event(source, leg, type, revision);
+                    CREATE INDEX event_by_call ON event(call_key);
+                    CREATE TABLE call (
+                        call_key TEXT PRIMARY KEY,
+                        updated_at INTEGER NOT NULL,
+                        json BLOB NOT NULL
+                    );
+                    CREATE TABLE delivery (
+                        id INTEGER PRIMARY KEY,
+                        event_id TEXT NOT NULL REFERENCES event(id),
+                        sink TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'pending',
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        last_error TEXT,
+                        created_at INTEGER NOT NULL,
+                        UNIQUE(event_id, sink)
+                    );
+                    CREATE INDEX delivery_due ON delivery(status, next_attempt_at);
+                    CREATE TABLE quarantine (
+                        id INTEGER PRIMARY KEY,
+                        source TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        content_type TEXT,
+                        query TEXT,
+                        body BLOB NOT NULL,
+                        status INTEGER NOT NULL,
+                        code TEXT NOT NULL,
+                        error TEXT NOT NULL,
+                        resolved_at INTEGER
+                    );
+                    """)
+        }
+        return migrator
+    }
+
+    public func ingest(_ record: IngestRecord) async throws -> IngestOutcome {
+        try await committer.submit { db in
+            var transaction = SQLiteTransaction(db: db)
+            return try Ledger.apply(record, to: &transaction)
+        }
+    }
+
+    public func quarantine(_ entry: QuarantineEntry) async throws -> Int64 {
+        try await committer.submit { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO quarantine (source, received_at, content_type, query, body, status, code, error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    entry.source, entry.receivedAt.microseconds, entry.contentType, entry.query, Data(entry.body),
+                    entry.status, entry.code, entry.error,
+                ])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func quarantined(source: String?, includeResolved: Bool) async throws -> [QuarantineEntry] {
+        try await pool.read { db in
+            var sql = "SELECT * FROM quarantine WHERE 1"
+            var arguments: StatementArguments = []
+            if let source {
+                sql += " AND source = ?"
+                arguments += [source]
+            }
+            if !includeResolved { sql += " AND resolved_at IS NULL" }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
+                QuarantineEntry(
+                    id: row["id"], source: row["source"], receivedAt: Timestamp(microseconds: row["received_at"]),
+                    contentType: row["content_type"], query: row["query"], body: [UInt8](row["body"] as Data),
+                    status: row["status"], code: row["code"], error: row["error"],
+                    resolvedAt: (row["resolved_at"] as Int64?).map(Timestamp.init(microseconds:)))
+            }
+        }
+    }
+
+    public func resolveQuarantine(id: Int64, at time: Timestamp) async throws {
+        try await committer.submit { db in
+            try db.execute(
+                sql: "UPDATE quarantine SET resolved_at = ? WHERE id = ?", arguments: [time.microseconds, id])
+            if db.changesCount == 0 { throw StoreError("no quarantined payload \(id)") }
+        }
+    }
+
+    public func requests(source: String?, since: Timestamp) async throws -> [StoredRequest] {
+        try await pool.read { db in
+            var sql = "SELECT * FROM request WHERE received_at >= ?"
+            var arguments: StatementArguments = [since.microseconds]
+            if let source {
+                sql += " AND source = ?"
+                arguments += [source]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
+                StoredRequest(
+                    id: row["id"], source: row["source"], receivedAt: Timestamp(microseconds: row["received_at"]),
+                    contentType: row["content_type"], query: row["query"],
+                    body: (row["body"] as Data?).map { [UInt8]($0) })
+            }
+        }
+    }
+
+    public func events(callKey: String?, limit: Int) async throws -> [CallEvent] {
+        try await pool.read { db in
+            let rows: [Row]
+            if let callKey {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT json FROM event WHERE call_key = ? ORDER BY rowid DESC LIMIT ?",
+                    arguments: [callKey, limit])
+            } else {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT json FROM event ORDER BY rowid DESC LIMIT ?", arguments: [limit])
+            }
+            return try rows.map { try SQLiteTransaction.decodeEvent($0["json"]) }
+        }
+    }
+
+    public func call(key: String) async throws -> CallRecord? {
+        try await pool.read { db in try SQLiteTransaction(db: db).call(key: key) }
+    }
+
+    public func deliveries(status: DeliveryStatus?, sink: String?) async throws -> [Delivery] {
+        try await pool.read { db in
+            var sql = "SELECT * FROM delivery WHERE 1"
+            var arguments: StatementArguments = []
+            if let status {
+                sql += " AND status = ?"
+                arguments += [status.rawValue]
+            }
+            if let sink {
+                sql += " AND sink = ?"
+                arguments += [sink]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
+                Delivery(
+                    id: row["id"], eventId: row["event_id"], sink: row["sink"],
+                    status: DeliveryStatus(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
+                    nextAttemptAt: Timestamp(microseconds: row["next_attempt_at"]), lastError: row["last_error"],
+                    createdAt: Timestamp(microseconds: row["created_at"]))
+            }
+        }
+    }
+
+    public func pruneRequests(before time: Timestamp) async throws -> Int {
+        try await committer.submit { db in
+            try db.execute(
+                sql: "UPDATE request SET body = NULL WHERE received_at < ? AND body IS NOT NULL",
+                arguments: [time.microseconds])
+            return db.changesCount
+        }
+    }
+
+    public func checkWritable() async throws {
+        try await committer.submit { db in try db.execute(sql: "PRAGMA user_version = 0") }
+    }
+
+    /// Transactions committed and the ingests/writes they held: shared commits show as fewer
+    /// transactions than jobs.
+    public func commitCounts() async -> (transactions: Int, jobs: Int) { await committer.counts() }
+
+    public func close() async throws {
+        await committer.finish()
+        try pool.close()
+    }
+}
+
+/// Ledger writes on one GRDB transaction.
+struct SQLiteTransaction: LedgerTransaction {
+    let db: Database
+
+    static let readContext = CoercionContext(region: "ZZ")
+
+    func insertRequest(_ record: IngestRecord) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO request (source, received_at, content_type, query, body) VALUES (?, ?, ?, ?, ?)",
+            arguments: [
+                record.source, record.receivedAt.microseconds, record.contentType, record.query, Data(record.body),
+            ])
+        return db.lastInsertedRowID
+    }
+
+    func event(id: String) throws -> CallEvent? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT json FROM event WHERE id = ?", arguments: [id]) else {
+            return nil
+        }
+        return try Self.decodeEvent(data)
+    }
+
+    func latestRevision(source: String, leg: String, type: EventType) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT MAX(revision) FROM event WHERE source = ? AND leg = ? AND type = ?",
+            arguments: [source, leg, type.rawValue]) ?? 0
+    }
+
+    func call(key: String) throws -> CallRecord? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT json FROM call WHERE call_key = ?", arguments: [key])
+        else { return nil }
+        do {
+            return try CallRecord(json: try JSONParser.parse([UInt8](data)), context: Self.readContext)
+        } catch {
+            throw StoreError("stored call \(key) cannot be read: \(error)")
+        }
+    }
+
+    func insertEvent(_ event: CallEvent, leg: String, requestId: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO event (id, request_id, source, leg, type, revision, call_key, received_at, json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                event.id, requestId, event.source, leg, event.type.rawValue, event.revision, event.call.callKey,
+                event.receivedAt.microseconds, Data(event.jsonBytes()),
+            ])
+    }
+
+    func saveCall(_ record: CallRecord, at time: Timestamp) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO call (call_key, updated_at, json) VALUES (?, ?, ?)
+                ON CONFLICT(call_key) DO UPDATE SET updated_at = excluded.updated_at, json = excluded.json
+                """,
+            arguments: [record.callKey, time.microseconds, Data(JSONWriter.compact.bytes(record.json))])
+    }
+
+    func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO delivery (event_id, sink, next_attempt_at, created_at) VALUES (?, ?, ?, ?)
+                """,
+            arguments: [eventId, sink, time.microseconds, time.microseconds])
+    }
+
+    static func decodeEvent(_ data: Data) throws -> CallEvent {
+        do {
+            return try CallEvent(json: try JSONParser.parse([UInt8](data)))
+        } catch {
+            throw StoreError("a stored event cannot be read: \(error)")
+        }
+    }
+}
+
+/// Commits work submitted concurrently in shared transactions: each piece runs in its own
+/// savepoint (one failing does not undo the others), and every caller resumes only after the
+/// transaction holding its work is committed.
+actor GroupCommitter {
+    struct Job: Sendable {
+        let work: @Sendable (Database) throws -> any Sendable
+        let continuation: CheckedContinuation<any Sendable, any Error>
+    }
+
+    let pool: DatabasePool
+    var pending: [Job] = []
+    var draining = false
+    var finished = false
+    /// How many transactions and jobs have been committed, for tests and the benchmark.
+    private(set) var transactions = 0
+    private(set) var jobs = 0
+
+    init(pool: DatabasePool) { self.pool = pool }
+
+    func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if finished { throw StoreError("the store is closed") }
+        let value = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<any Sendable, any Error>) in
+            pending.append(Job(work: { db in try work(db) }, continuation: continuation))
+            if !draining {
+                draining = true
+                Task { await self.drain() }
+            }
+        }
+        guard let typed = value as? T else { throw StoreError("internal error: unexpected result type") }
+        return typed
+    }
+
+    func drain() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending = []
+            do {
+                let results = try await pool.write { db -> [Result<any Sendable, any Error>] in
+                    batch.map { job in
+                        do {
+                            var value: (any Sendable)?
+                            try db.inSavepoint {
+                                value = try job.work(db)
+                                return .commit
+                            }
+                            return .success(value!)
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                transactions += 1
+                jobs += batch.count
+                for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
+            } catch {
+                for job in batch { job.continuation.resume(throwing: error) }
+            }
+        }
+        draining = false
+    }
+
+    /// Waits for queued work, then refuses new work.
+    func finish() async {
+        finished = true
+        while draining || !pending.isEmpty { await Task.yield() }
+    }
+
+    func counts() -> (transactions: Int, jobs: Int) { (transactions, jobs) }
+}

@@ -1,0 +1,221 @@
+import ArgumentParser
+import CallGateCore
+import CallGateKit
+import CallGateServer
+import CallGateStore
+import Foundation
+import Logging
+
+/// Opens the configured store for a one-shot command and closes it afterwards.
+func withStore<T>(_ options: ConfigOption, _ body: (Normalizer, any CallStore) async throws -> T) async throws -> T {
+    let normalizer = try options.load()
+    let store = try options.openStore(normalizer.config)
+    do {
+        let value = try await body(normalizer, store)
+        try await store.close()
+        return value
+    } catch {
+        try? await store.close()
+        throw error
+    }
+}
+
+/// Runs `body`, printing a `CLIError` as `callgate: error: …` and exiting 1.
+func reportAsync(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as CLIError {
+        CLIOutput.error("callgate: error: \(error.message)")
+        throw ExitCode(1)
+    }
+}
+
+struct QuarantineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quarantine",
+        abstract: "List quarantined payloads (bodies that could not be read or mapped), or show one."
+    )
+
+    @OptionGroup var options: ConfigOption
+    @Option(help: "Only this source.") var source: String?
+    @Flag(help: "Include entries already replayed successfully.") var all = false
+    @Argument(help: "An entry id: print its error and body.") var id: Int64?
+
+    func run() async throws {
+        try await reportAsync {
+            try await withStore(options) { _, store in
+                let entries = try await store.quarantined(source: source, includeResolved: all || id != nil)
+                if let id {
+                    guard let e = entries.first(where: { $0.id == id }) else {
+                        throw CLIError("no quarantined payload \(id)")
+                    }
+                    CLIOutput.write(
+                        """
+                        id:           \(e.id)
+                        source:       \(e.source)
+                        received_at:  \(e.receivedAt)
+                        status:       \(e.status) \(e.code)
+                        error:        \(e.error)
+                        content_type: \(e.contentType ?? "-")
+                        query:        \(e.query ?? "-")
+                        resolved_at:  \(e.resolvedAt?.description ?? "-")
+                        body (\(e.body.count) bytes):
+
+                        """)
+                    FileHandle.standardOutput.write(Data(e.body))
+                    CLIOutput.write("\n")
+                    return
+                }
+                if entries.isEmpty {
+                    CLIOutput.write("no quarantined payloads\n")
+                    return
+                }
+                for e in entries {
+                    CLIOutput.write(
+                        "\(e.id)\t\(e.source)\t\(e.receivedAt)\t\(e.status) \(e.code)\t\(Self.oneLine(e.error))\(e.resolvedAt == nil ? "" : "\t(replayed)")\n"
+                    )
+                }
+            }
+        }
+    }
+
+    static func oneLine(_ text: String) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        return flat.count > 160 ? String(flat.prefix(157)) + "..." : flat
+    }
+}
+
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Re-run stored payloads through the current mappings.",
+        discussion: """
+            --quarantined: payloads that failed (400/422); those that now map are stored and leave
+            the quarantine. --reprocess --since T: re-derive events from the raw requests received
+            since T (RFC 3339) after a mapping change; unchanged events stay as they are, changed
+            ones get a new revision.
+            """
+    )
+
+    @OptionGroup var options: ConfigOption
+    @Flag(help: "Replay quarantined payloads.") var quarantined = false
+    @Flag(help: "Re-derive events from stored raw requests.") var reprocess = false
+    @Option(help: "With --reprocess: from this time on (RFC 3339).") var since: String?
+    @Option(help: "Only this source.") var source: String?
+
+    func run() async throws {
+        try await reportAsync {
+            guard quarantined != reprocess else { throw CLIError("give exactly one of --quarantined or --reprocess") }
+            var from = Timestamp(seconds: 0)
+            if reprocess {
+                guard let since else { throw CLIError("--reprocess needs --since TIME (RFC 3339)") }
+                do {
+                    from = try TimeFormat.iso8601.parse(.string(since), zone: nil)
+                } catch {
+                    throw CLIError("--since: \(error)")
+                }
+            }
+            try await withStore(options) { normalizer, store in
+                let service: IngestService
+                do {
+                    service = try IngestService(
+                        normalizer: normalizer, store: store, logger: Logger(label: "callgate.replay"))
+                } catch {
+                    throw CLIError("\(error)")
+                }
+                let replayer = Replayer(service: service)
+                let bar = ProgressBar()
+                let report =
+                    quarantined
+                    ? try await replayer.replayQuarantined(source: source, now: Timestamp.now, progress: bar.show)
+                    : try await replayer.reprocess(source: source, since: from, progress: bar.show)
+                bar.finish()
+                CLIOutput.write(
+                    "\(report.succeeded) payloads stored: \(report.newEvents) new events or revisions, \(report.unchangedEvents) unchanged; \(report.failed.count) still failing\n"
+                )
+                for failure in report.failed {
+                    CLIOutput.write("  \(failure.id)\t\(failure.source)\t\(QuarantineCommand.oneLine(failure.error))\n")
+                }
+            }
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, drawn only on a terminal.
+final class ProgressBar {
+    let enabled = isatty(STDERR_FILENO) == 1
+
+    func show(_ done: Int, _ total: Int) {
+        guard enabled, total > 0 else { return }
+        let width = 30
+        let filled = done * width / total
+        let line =
+            "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            + "] \(done)/\(total)"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Print stored events (newest first) as JSON lines, or a call's merged record."
+    )
+
+    @OptionGroup var options: ConfigOption
+    @Option(name: .customLong("call"), help: "Only this call_key.") var callKey: String?
+    @Option(help: "At most this many events.") var limit = 20
+    @Flag(help: "With --call: print the merged call record instead of its events.") var merged = false
+
+    func run() async throws {
+        try await reportAsync {
+            try await withStore(options) { _, store in
+                if merged {
+                    guard let callKey else { throw CLIError("--merged needs --call KEY") }
+                    guard let record = try await store.call(key: callKey) else { throw CLIError("no call \(callKey)") }
+                    CLIOutput.write(JSONWriter.pretty.string(record.json) + "\n")
+                    return
+                }
+                for event in try await store.events(callKey: callKey, limit: limit) {
+                    FileHandle.standardOutput.write(Data(event.jsonBytes() + [0x0A]))
+                }
+            }
+        }
+    }
+}
+
+struct DeliveriesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliveries",
+        abstract: "List outbox rows: which event is owed to which sink, and their state."
+    )
+
+    @OptionGroup var options: ConfigOption
+    @Option(help: "pending, delivered or dead.") var status: String?
+    @Option(help: "Only this sink.") var sink: String?
+
+    func run() async throws {
+        try await reportAsync {
+            var filter: DeliveryStatus?
+            if let status {
+                guard let s = DeliveryStatus(rawValue: status) else {
+                    throw CLIError("--status must be pending, delivered or dead")
+                }
+                filter = s
+            }
+            try await withStore(options) { _, store in
+                let rows = try await store.deliveries(status: filter, sink: sink)
+                if rows.isEmpty { CLIOutput.write("no deliveries\n") }
+                for d in rows {
+                    CLIOutput.write(
+                        "\(d.id)\t\(d.sink)\t\(d.eventId)\t\(d.status.rawValue)\tattempts \(d.attempts)\t\(d.createdAt)\(d.lastError.map { "\t" + $0 } ?? "")\n"
+                    )
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import CallGateCore
+import CallGateKit
+import CallGateServer
+import CallGateStore
+import Foundation
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway: receive vendor webhooks, store them durably, answer once committed."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let normalizer: Normalizer
+        let store: any CallStore
+        do {
+            normalizer = try options.load()
+            store = try options.openStore(normalizer.config)
+        } catch let error as CLIError {
+            CLIOutput.error("callgate: error: \(error.message)")
+            throw ExitCode(1)
+        }
+        let config = normalizer.config
+        let level = Logger.Level(rawValue: config.log.level) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "callgate")
+        let gateway: Gateway
+        do {
+            gateway = try Gateway(normalizer: normalizer, store: store, logger: logger)
+        } catch {
+            try? await store.close()
+            CLIOutput.error("callgate: error: \(error.message)")
+            throw ExitCode(1)
+        }
+        try await gateway.run { port in
+            logger.info(
+                "callgate listening",
+                metadata: [
+                    "address": "http://\(config.server.host):\(port)", "sources": "\(normalizer.pipelines.count)",
+                ])
+        }
+    }
+}
+
+extension ConfigOption {
+    /// The configured store, opened and migrated.
+    func openStore(_ config: CallGateConfig) throws -> any CallStore {
+        switch config.store {
+        case .sqlite(let path):
+            let base = URL(fileURLWithPath: self.config).deletingLastPathComponent()
+            let resolved = path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
+            do {
+                return try SQLiteStore(path: resolved)
+            } catch {
+                throw CLIError("\(error)")
+            }
+        case .postgres:
+            throw CLIError("store.postgres is not available in this build yet; use store: { sqlite: PATH }")
+        }
+    }
+}
