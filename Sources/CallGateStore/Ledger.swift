@@ -9,7 +9,8 @@ protocol LedgerTransaction {
     func latestRevision(source: String, leg: String, type: EventType) throws -> Int
     func call(key: String) throws -> CallRecord?
     mutating func insertEvent(_ event: CallEvent, leg: String, requestId: Int64) throws
-    mutating func saveCall(_ record: CallRecord, at time: Timestamp) throws
+    /// - Parameter encoded: the record as canonical JSON.
+    mutating func saveCall(_ record: CallRecord, encoded: [UInt8], at time: Timestamp) throws
     mutating func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws
 }
 
@@ -28,7 +29,7 @@ enum Ledger {
             var event = incoming
             event.revision = try t.latestRevision(source: event.source, leg: leg, type: event.type) + 1
             event.call = CallMerge.merge(try t.call(key: incoming.call.callKey), with: incoming.call)
-            try t.saveCall(event.call, at: record.receivedAt)
+            try t.saveCall(event.call, encoded: event.recordBytes(), at: record.receivedAt)
             try t.insertEvent(event, leg: leg, requestId: requestId)
             for sink in record.routes.sinks(for: event) {
                 try t.insertDelivery(eventId: event.id, sink: sink, at: record.receivedAt)

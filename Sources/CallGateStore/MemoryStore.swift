@@ -33,7 +33,9 @@ public actor MemoryStore: CallStore {
             events.append((event, leg, requestId))
         }
 
-        mutating func saveCall(_ record: CallRecord, at time: Timestamp) throws { calls[record.callKey] = record }
+        mutating func saveCall(_ record: CallRecord, encoded: [UInt8], at time: Timestamp) throws {
+            calls[record.callKey] = record
+        }
 
         mutating func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws {
             deliveries.append(

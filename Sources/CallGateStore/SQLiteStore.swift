@@ -224,37 +224,38 @@ public final class SQLiteStore: CallStore {
     }
 }
 
-/// Ledger writes on one GRDB transaction.
+/// Ledger writes on one GRDB transaction. Statements are prepared once per connection and reused.
 struct SQLiteTransaction: LedgerTransaction {
     let db: Database
 
     static let readContext = CoercionContext(region: "ZZ")
 
+    func run(_ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
     func insertRequest(_ record: IngestRecord) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO request (source, received_at, content_type, query, body) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
-                record.source, record.receivedAt.microseconds, record.contentType, record.query, Data(record.body),
-            ])
+        try run(
+            "INSERT INTO request (source, received_at, content_type, query, body) VALUES (?, ?, ?, ?, ?)",
+            [record.source, record.receivedAt.microseconds, record.contentType, record.query, Data(record.body)])
         return db.lastInsertedRowID
     }
 
     func event(id: String) throws -> CallEvent? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT json FROM event WHERE id = ?", arguments: [id]) else {
-            return nil
-        }
+        let statement = try db.cachedStatement(sql: "SELECT json FROM event WHERE id = ?")
+        guard let data = try Data.fetchOne(statement, arguments: [id]) else { return nil }
         return try Self.decodeEvent(data)
     }
 
     func latestRevision(source: String, leg: String, type: EventType) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT MAX(revision) FROM event WHERE source = ? AND leg = ? AND type = ?",
-            arguments: [source, leg, type.rawValue]) ?? 0
+        let statement = try db.cachedStatement(
+            sql: "SELECT MAX(revision) FROM event WHERE source = ? AND leg = ? AND type = ?")
+        return try Int.fetchOne(statement, arguments: [source, leg, type.rawValue]) ?? 0
     }
 
     func call(key: String) throws -> CallRecord? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT json FROM call WHERE call_key = ?", arguments: [key])
-        else { return nil }
+        let statement = try db.cachedStatement(sql: "SELECT json FROM call WHERE call_key = ?")
+        guard let data = try Data.fetchOne(statement, arguments: [key]) else { return nil }
         do {
             return try CallRecord(json: try JSONParser.parse([UInt8](data)), context: Self.readContext)
         } catch {
@@ -263,32 +264,30 @@ struct SQLiteTransaction: LedgerTransaction {
     }
 
     func insertEvent(_ event: CallEvent, leg: String, requestId: Int64) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO event (id, request_id, source, leg, type, revision, call_key, received_at, json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+        try run(
+            """
+            INSERT INTO event (id, request_id, source, leg, type, revision, call_key, received_at, json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 event.id, requestId, event.source, leg, event.type.rawValue, event.revision, event.call.callKey,
                 event.receivedAt.microseconds, Data(event.jsonBytes()),
             ])
     }
 
-    func saveCall(_ record: CallRecord, at time: Timestamp) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO call (call_key, updated_at, json) VALUES (?, ?, ?)
-                ON CONFLICT(call_key) DO UPDATE SET updated_at = excluded.updated_at, json = excluded.json
-                """,
-            arguments: [record.callKey, time.microseconds, Data(JSONWriter.compact.bytes(record.json))])
+    func saveCall(_ record: CallRecord, encoded: [UInt8], at time: Timestamp) throws {
+        try run(
+            """
+            INSERT INTO call (call_key, updated_at, json) VALUES (?, ?, ?)
+            ON CONFLICT(call_key) DO UPDATE SET updated_at = excluded.updated_at, json = excluded.json
+            """,
+            [record.callKey, time.microseconds, Data(encoded)])
     }
 
     func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws {
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO delivery (event_id, sink, next_attempt_at, created_at) VALUES (?, ?, ?, ?)
-                """,
-            arguments: [eventId, sink, time.microseconds, time.microseconds])
+        try run(
+            "INSERT OR IGNORE INTO delivery (event_id, sink, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
+            [eventId, sink, time.microseconds, time.microseconds])
     }
 
     static func decodeEvent(_ data: Data) throws -> CallEvent {

@@ -1,5 +1,15 @@
 extension CallEvent {
     /// The event's canonical JSON, compact, as UTF-8 bytes (what sinks receive).
+    /// The record (`call`) as canonical JSON, encoded once and kept until `call` changes: the
+    /// store writes it beside the event.
+    public mutating func recordBytes() -> [UInt8] {
+        if let bytes = encodedCall.bytes { return bytes }
+        var encoder = EventEncoder(capacity: 4096)
+        call.encode(into: &encoder)
+        encodedCall = EncodingCache(bytes: encoder.out)
+        return encoder.out
+    }
+
     public func jsonBytes() -> [UInt8] {
         var encoder = EventEncoder(capacity: (encodedCall.bytes?.count ?? 3500) + 600)
         encode(into: &encoder, identity: false)
