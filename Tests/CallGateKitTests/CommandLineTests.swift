@@ -82,4 +82,80 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr.contains("bad.yaml:6:14: 'sideways' is not a direction"), "\(run.stderr)")
     }
+
+    /// A configuration written to a temporary directory, with the shipped mappings.
+    static func config(_ yaml: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("callgate.yaml")
+        try yaml.replacingOccurrences(of: "MAPPINGS", with: PackageRoot.path("Mappings").path)
+            .write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test func serveRefusesToStartWithAMissingSecret() throws {
+        let file = try Self.config(
+            """
+            store: { sqlite: s.sqlite }
+            sources:
+              - id: miitel
+                adapter: miitel
+                mapping: MAPPINGS/miitel.yaml
+                auth: { bearer: "${CALLGATE_TEST_UNSET_TOKEN}" }
+            """)
+        let run = try callgate(["serve", "--config", file.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("callgate: error:"))
+        #expect(run.stderr.contains("CALLGATE_TEST_UNSET_TOKEN"))
+        #expect(run.stderr.contains("callgate.yaml:6:"), "\(run.stderr)")
+    }
+
+    @Test func serveRefusesAnOpenSourceOnAPublicAddress() throws {
+        let file = try Self.config(
+            """
+            server: { host: 0.0.0.0, port: 0 }
+            store: { sqlite: s.sqlite }
+            sources:
+              - { id: miitel, adapter: miitel, mapping: MAPPINGS/miitel.yaml }
+            """)
+        let run = try callgate(["serve", "--config", file.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("source 'miitel' has no auth"), "\(run.stderr)")
+    }
+
+    @Test func serveRefusesABrokenMapping() throws {
+        let file = try Self.config(
+            """
+            store: { sqlite: s.sqlite }
+            sources:
+              - { id: miitel, adapter: miitel, mapping: broken.yaml }
+            """)
+        try "version: 1\nvendor: x\nevents: []\n".write(
+            to: file.deletingLastPathComponent().appendingPathComponent("broken.yaml"), atomically: true,
+            encoding: .utf8)
+        let run = try callgate(["serve", "--config", file.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("broken.yaml:3:"), "\(run.stderr)")
+    }
+
+    @Test func inspectionCommandsOnAnEmptyStore() throws {
+        let file = try Self.config(
+            """
+            store: { sqlite: s.sqlite }
+            sources:
+              - { id: miitel, adapter: miitel, mapping: MAPPINGS/miitel.yaml }
+            """)
+        let quarantine = try callgate(["quarantine", "--config", file.path])
+        #expect(quarantine.status == 0, "\(quarantine.stderr)")
+        #expect(quarantine.stdout.contains("no quarantined payloads"))
+        let replay = try callgate(["replay", "--quarantined", "--config", file.path])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("0 payloads stored"))
+        let bad = try callgate(["replay", "--reprocess", "--config", file.path])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("--since"))
+        let events = try callgate(["events", "--config", file.path])
+        #expect(events.status == 0)
+        #expect(events.stdout.isEmpty)
+    }
 }
