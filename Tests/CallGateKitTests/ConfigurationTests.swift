@@ -92,6 +92,15 @@ import Testing
         #expect(top?.column == 1)
     }
 
+    @Test func rawPayloadRetention() throws {
+        #expect(try decode("sources: []\n").retention == .seconds(30 * 86_400))
+        #expect(try decode("store: { sqlite: a.sqlite, retention: 7d }\nsources: []\n").retention == .seconds(7 * 86_400))
+        #expect(try decode("store: { sqlite: a.sqlite, retention: 36h }\nsources: []\n").retention == .seconds(36 * 3600))
+        let error = failure("store: { sqlite: a.sqlite, retention: forever }\nsources: []\n")
+        #expect(error?.line == 1)
+        #expect(error?.message.contains("store.retention must be a duration") == true)
+    }
+
     @Test func environmentInterpolation() throws {
         let yaml = "admin: { token: \"${TOKEN:-fallback}\" }\nsources: []\n"
         #expect(try decode(yaml).admin.token?.value == "fallback")

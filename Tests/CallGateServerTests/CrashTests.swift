@@ -146,4 +146,28 @@ final class Progress: Sendable {
         #expect(deliveries.count == ids.count)
         try await store.close()
     }
+
+    /// SIGTERM: in-flight work finishes, the store is closed, the process exits 0.
+    @Test func sigtermShutsDownGracefully() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-term-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("callgate.yaml")
+        try """
+        server: { host: 127.0.0.1, port: 0 }
+        store: { sqlite: store.sqlite }
+        sources:
+          - { id: miitel, adapter: miitel, region: JP, mapping: \(PackageRoot.path("Mappings/miitel.yaml").path) }
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let server = try GatewayProcess(config: config)
+        let template = try Golden.json("miitel", "speech-recognition-ja")
+        let answer = await Self.post(Self.payload(template, 1), port: server.port)
+        #expect(answer?.status == 200)
+        server.process.terminate()
+        server.process.waitUntilExit()
+        #expect(server.process.terminationReason == .exit)
+        #expect(server.process.terminationStatus == 0)
+        let store = try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
+        #expect(try await store.events(callKey: nil, limit: 10).count == 1)
+        try await store.close()
+    }
 }
