@@ -94,8 +94,10 @@ import Testing
 
     @Test func rawPayloadRetention() throws {
         #expect(try decode("sources: []\n").retention == .seconds(30 * 86_400))
-        #expect(try decode("store: { sqlite: a.sqlite, retention: 7d }\nsources: []\n").retention == .seconds(7 * 86_400))
-        #expect(try decode("store: { sqlite: a.sqlite, retention: 36h }\nsources: []\n").retention == .seconds(36 * 3600))
+        #expect(
+            try decode("store: { sqlite: a.sqlite, retention: 7d }\nsources: []\n").retention == .seconds(7 * 86_400))
+        #expect(
+            try decode("store: { sqlite: a.sqlite, retention: 36h }\nsources: []\n").retention == .seconds(36 * 3600))
         let error = failure("store: { sqlite: a.sqlite, retention: forever }\nsources: []\n")
         #expect(error?.line == 1)
         #expect(error?.message.contains("store.retention must be a duration") == true)
