@@ -25,18 +25,6 @@ public struct MapBenchmark {
 
     /// Runs for about `seconds` after a short warm-up.
     public func run() throws -> Result {
-        if let mode = ProcessInfo.processInfo.environment["PROFILE_MAP"] {
-            let parsed = try JSONParser.parse(payload)
-            let receivedAt = Timestamp.now
-            var n = 0
-            for _ in 0..<60000 {
-                if mode == "parse" { n &+= (try JSONParser.parse(payload)).isNull ? 1 : 0; continue }
-                let events = try pipeline.mapping.events(from: parsed, source: pipeline.settings, receivedAt: receivedAt)
-                n &+= events.count
-            }
-            print(n)
-            exit(0)
-        }
 
         let request = IngestRequest(contentType: "application/json", body: payload)
         let receivedAt = Timestamp.now
