@@ -117,8 +117,14 @@ public struct IngestService: Sendable {
         self.now = now
     }
 
+    /// `localhost`, `127.0.0.0/8` or `::1` (parsed, so `127.example.com` is not loopback).
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" { return true }
+        guard let address = IPAddress(host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host) else {
+            return false
+        }
+        return (try? IPNetwork("127.0.0.0/8"))?.contains(address) == true
+            || (try? IPNetwork("::1/128"))?.contains(address) == true
     }
 
     /// The largest body any source accepts (the HTTP layer stops reading beyond it).
@@ -151,11 +157,14 @@ public struct IngestService: Sendable {
                 413, "body_too_large", "the body is larger than \(source.maxBodyBytes) bytes (max_body_bytes)")
         }
         let receivedAt = now()
-        let query: [(String, String)]
+        // An unreadable query is handled like an unreadable body: kept when the sender is
+        // authenticated by other means.
+        var query: [(String, String)] = []
+        var queryError: IngestError?
         do {
             query = try FormURLEncoding.decode(request.rawQuery ?? "")
         } catch {
-            return .error(400, "malformed_query", error.message)
+            queryError = IngestError(code: "malformed_query", message: error.message)
         }
         let authRequest = AuthRequest(
             headers: request.headers, query: query.map { (name: $0.0, value: $0.1) }, body: request.body,
@@ -166,7 +175,8 @@ public struct IngestService: Sendable {
             body: request.body)
 
         let input: JSONValue
-        do {
+        do throws(IngestError) {
+            if let queryError { throw queryError }
             switch try source.pipeline.input(from: ingest) {
             case .handshake(let answer):
                 // A handshake stores nothing; the IP allow-list still applies.
@@ -186,7 +196,9 @@ public struct IngestService: Sendable {
                 }
                 return .error(400, error.code, error.message)
             }
-            return await quarantine(request, ingest, receivedAt, status: 400, error)
+            // An unreadable query is kept as received (it could not be split to drop a key).
+            let query = queryError != nil ? request.rawQuery : Self.encodeQuery(ingest.query)
+            return await quarantine(request, ingest, query: query, receivedAt, status: 400, error)
         }
 
         var authenticated = authRequest
@@ -202,7 +214,8 @@ public struct IngestService: Sendable {
         do {
             events = try source.pipeline.events(from: cleaned, receivedAt: receivedAt)
         } catch {
-            return await quarantine(request, ingest, receivedAt, status: 422, error)
+            return await quarantine(
+                request, ingest, query: Self.encodeQuery(ingest.query), receivedAt, status: 422, error)
         }
         let record = IngestRecord(
             source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
@@ -211,7 +224,9 @@ public struct IngestService: Sendable {
         do {
             outcome = try await store.ingest(record)
         } catch {
-            logger.error("store write failed", metadata: ["source": .string(request.source)])
+            // Store errors carry no statement arguments, so no payload or secret.
+            logger.error(
+                "store write failed", metadata: ["source": .string(request.source), "error": "\(error)"])
             return .error(503, "store_unavailable", "the request could not be stored; retry later")
         }
         return GatewayResponse(status: 200, body: Self.acceptance(outcome))
@@ -227,12 +242,12 @@ public struct IngestService: Sendable {
     }
 
     func quarantine(
-        _ request: IngestHTTPRequest, _ ingest: IngestRequest, _ receivedAt: Timestamp, status: Int,
+        _ request: IngestHTTPRequest, _ ingest: IngestRequest, query: String?, _ receivedAt: Timestamp, status: Int,
         _ error: IngestError
     ) async -> GatewayResponse {
         let entry = QuarantineEntry(
             source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
-            query: Self.encodeQuery(ingest.query), body: request.body, status: status, code: error.code,
+            query: query, body: request.body, status: status, code: error.code,
             error: error.message)
         do {
             let id = try await store.quarantine(entry)
@@ -244,7 +259,8 @@ public struct IngestService: Sendable {
             ])
             return response
         } catch {
-            logger.error("quarantine write failed", metadata: ["source": .string(request.source)])
+            logger.error(
+                "quarantine write failed", metadata: ["source": .string(request.source), "error": "\(error)"])
             return .error(503, "store_unavailable", "the request could not be stored; retry later")
         }
     }

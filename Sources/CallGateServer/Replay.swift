@@ -20,6 +20,8 @@ public struct Replayer: Sendable {
         /// Events that were already stored unchanged.
         public var unchangedEvents = 0
 
+        public init() {}
+
         public struct Failure: Sendable, Equatable {
             public var id: Int64
             public var source: String
@@ -41,10 +43,10 @@ public struct Replayer: Sendable {
             {
             case .failure(let message):
                 report.failed.append(.init(id: entry.id, source: entry.source, error: message))
-            case .success(let record):
-                let outcome = try await service.store.ingest(record)
-                try await service.store.resolveQuarantine(id: entry.id, at: now)
-                report.count(outcome)
+            case .success(var record):
+                record.resolvesQuarantine = entry.id
+                record.resolvedAt = now
+                report.count(try await service.store.ingest(record))
             }
         }
         progress(entries.count, entries.count)
@@ -56,26 +58,37 @@ public struct Replayer: Sendable {
     public func reprocess(
         source: String? = nil, since: Timestamp, progress: (Int, Int) -> Void = { _, _ in }
     ) async throws -> Report {
-        let requests = try await service.store.requests(source: source, since: since)
         var report = Report()
-        for (i, request) in requests.enumerated() {
-            progress(i, requests.count)
-            guard let body = request.body else {
-                report.failed.append(.init(id: request.id, source: request.source, error: "body dropped by retention"))
-                continue
-            }
-            switch derive(
-                source: request.source, contentType: request.contentType, query: request.query, body: body,
-                receivedAt: request.receivedAt, existingRequestId: request.id)
-            {
-            case .failure(let message):
-                report.failed.append(.init(id: request.id, source: request.source, error: message))
-            case .success(let record):
-                report.count(try await service.store.ingest(record))
+        var done = 0
+        var lastId: Int64 = 0
+        // A page at a time: bodies of the whole retention period need not fit in memory.
+        while true {
+            let page = try await service.store.requests(source: source, since: since, afterId: lastId, limit: 200)
+            guard let last = page.last else { break }
+            lastId = last.id
+            for request in page {
+                try await reprocess(request, into: &report)
+                done += 1
+                progress(done, done + (page.count == 200 ? 1 : 0))
             }
         }
-        progress(requests.count, requests.count)
         return report
+    }
+
+    func reprocess(_ request: StoredRequest, into report: inout Report) async throws {
+        guard let body = request.body else {
+            report.failed.append(.init(id: request.id, source: request.source, error: "body dropped by retention"))
+            return
+        }
+        switch derive(
+            source: request.source, contentType: request.contentType, query: request.query, body: body,
+            receivedAt: request.receivedAt, existingRequestId: request.id)
+        {
+        case .failure(let message):
+            report.failed.append(.init(id: request.id, source: request.source, error: message))
+        case .success(let record):
+            report.count(try await service.store.ingest(record))
+        }
     }
 
     enum Derived {

@@ -12,6 +12,8 @@ protocol LedgerTransaction {
     /// - Parameter encoded: the record as canonical JSON.
     mutating func saveCall(_ record: CallRecord, encoded: [UInt8], at time: Timestamp) throws
     mutating func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws
+    /// Marks a quarantined payload replayed; throws when it is not (or no longer) quarantined.
+    mutating func resolveQuarantine(id: Int64, at time: Timestamp) throws
 }
 
 /// What every store does with an ingest, written once: duplicates, revisions, merge, outbox.
@@ -36,6 +38,7 @@ enum Ledger {
             }
             stored.append(StoredEvent(event: event, duplicate: false))
         }
+        if let id = record.resolvesQuarantine { try t.resolveQuarantine(id: id, at: record.resolvedAt) }
         return IngestOutcome(requestId: requestId, events: stored)
     }
 }

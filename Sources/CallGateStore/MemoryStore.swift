@@ -37,6 +37,13 @@ public actor MemoryStore: CallStore {
             calls[record.callKey] = record
         }
 
+        mutating func resolveQuarantine(id: Int64, at time: Timestamp) throws {
+            guard let i = quarantine.firstIndex(where: { $0.id == id && $0.resolvedAt == nil }) else {
+                throw StoreError("no quarantined payload \(id)")
+            }
+            quarantine[i].resolvedAt = time
+        }
+
         mutating func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws {
             deliveries.append(
                 Delivery(
@@ -71,14 +78,16 @@ public actor MemoryStore: CallStore {
     }
 
     public func resolveQuarantine(id: Int64, at time: Timestamp) throws {
-        guard let i = state.quarantine.firstIndex(where: { $0.id == id }) else {
-            throw StoreError("no quarantined payload \(id)")
-        }
-        state.quarantine[i].resolvedAt = time
+        try checkOpen()
+        try state.resolveQuarantine(id: id, at: time)
     }
 
-    public func requests(source: String?, since: Timestamp) -> [StoredRequest] {
-        state.requests.filter { (source == nil || $0.source == source) && $0.receivedAt >= since }
+    public func requests(source: String?, since: Timestamp, afterId: Int64, limit: Int) -> [StoredRequest] {
+        Array(
+            state.requests.filter {
+                (source == nil || $0.source == source) && $0.receivedAt >= since && $0.id > afterId
+            }
+            .prefix(limit))
     }
 
     public func events(callKey: String?, limit: Int) -> [CallEvent] {

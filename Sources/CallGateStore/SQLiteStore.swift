@@ -20,12 +20,13 @@ public final class SQLiteStore: CallStore {
         var configuration = Configuration()
         // Another process (the `callgate` inspection commands) may hold the write lock briefly.
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA foreign_keys = ON")
-        }
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets `synchronous = NORMAL` when it switches the pool to WAL, after
+            // `prepareDatabase`: with NORMAL a WAL commit is not fsync'd, so a power loss could take
+            // back an acknowledged request. FULL fsyncs the WAL on every commit.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
         } catch {
             throw StoreError("cannot open the store at \(path): \(error)")
@@ -136,22 +137,22 @@ public final class SQLiteStore: CallStore {
     }
 
     public func resolveQuarantine(id: Int64, at time: Timestamp) async throws {
-        try await committer.submit { db in
-            try db.execute(
-                sql: "UPDATE quarantine SET resolved_at = ? WHERE id = ?", arguments: [time.microseconds, id])
-            if db.changesCount == 0 { throw StoreError("no quarantined payload \(id)") }
-        }
+        try await committer.submit { db in try SQLiteTransaction(db: db).resolveQuarantine(id: id, at: time) }
     }
 
-    public func requests(source: String?, since: Timestamp) async throws -> [StoredRequest] {
+    public func requests(source: String?, since: Timestamp, afterId: Int64, limit: Int) async throws
+        -> [StoredRequest]
+    {
         try await pool.read { db in
-            var sql = "SELECT * FROM request WHERE received_at >= ?"
-            var arguments: StatementArguments = [since.microseconds]
+            var sql = "SELECT * FROM request WHERE received_at >= ? AND id > ?"
+            var arguments: StatementArguments = [since.microseconds, afterId]
             if let source {
                 sql += " AND source = ?"
                 arguments += [source]
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
+            sql += " ORDER BY id LIMIT ?"
+            arguments += [min(limit, Int(Int32.max))]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 StoredRequest(
                     id: row["id"], source: row["source"], receivedAt: Timestamp(microseconds: row["received_at"]),
                     contentType: row["content_type"], query: row["query"],
@@ -212,6 +213,11 @@ public final class SQLiteStore: CallStore {
 
     public func checkWritable() async throws {
         try await committer.submit { db in try db.execute(sql: "PRAGMA user_version = 0") }
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 = FULL: every commit is fsync'd).
+    public func writerSynchronousMode() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// Transactions committed and the ingests/writes they held: shared commits show as fewer
@@ -284,6 +290,12 @@ struct SQLiteTransaction: LedgerTransaction {
             [record.callKey, time.microseconds, Data(encoded)])
     }
 
+    func resolveQuarantine(id: Int64, at time: Timestamp) throws {
+        try run(
+            "UPDATE quarantine SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL", [time.microseconds, id])
+        if db.changesCount == 0 { throw StoreError("no quarantined payload \(id) (or it was already replayed)") }
+    }
+
     func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws {
         try run(
             "INSERT OR IGNORE INTO delivery (event_id, sink, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
@@ -302,16 +314,36 @@ struct SQLiteTransaction: LedgerTransaction {
 /// Commits work submitted concurrently in shared transactions: each piece runs in its own
 /// savepoint (one failing does not undo the others), and every caller resumes only after the
 /// transaction holding its work is committed.
+///
+/// No background task: the caller that finds no transaction running becomes the *leader* and
+/// writes, in its own task, one transaction holding everything queued so far (its own work
+/// included). Callers arriving meanwhile queue up; when the leader's transaction is committed it
+/// answers them and hands the lead to the first caller still waiting, whose transaction takes the
+/// next batch.
 actor GroupCommitter {
-    struct Job: Sendable {
+    /// At most this many pieces of work per transaction, so one commit stays short.
+    static let maximumBatch = 256
+
+    final class Job: @unchecked Sendable {
+        // Set once before the job is queued, read only on the actor.
         let work: @Sendable (Database) throws -> any Sendable
-        let continuation: CheckedContinuation<any Sendable, any Error>
+        var continuation: CheckedContinuation<Signal, any Error>?
+
+        init(_ work: @escaping @Sendable (Database) throws -> any Sendable) { self.work = work }
+    }
+
+    enum Signal: Sendable {
+        /// The job is committed; its result.
+        case done(any Sendable)
+        /// The job is still queued and its caller now leads the next transaction.
+        case lead
     }
 
     let pool: DatabasePool
     var pending: [Job] = []
-    var draining = false
+    var leading = false
     var finished = false
+    var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// How many transactions and jobs have been committed, for tests and the benchmark.
     private(set) var transactions = 0
     private(set) var jobs = 0
@@ -320,29 +352,48 @@ actor GroupCommitter {
 
     func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         if finished { throw StoreError("the store is closed") }
-        let value = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<any Sendable, any Error>) in
-            pending.append(Job(work: { db in try work(db) }, continuation: continuation))
-            if !draining {
-                draining = true
-                Task { await self.drain() }
+        let job = Job { db in try work(db) }
+        if leading {
+            let signal = try await withCheckedThrowingContinuation { continuation in
+                job.continuation = continuation
+                pending.append(job)
             }
+            if case .done(let value) = signal { return try Self.cast(value) }
+        } else {
+            leading = true
+            pending.append(job)
         }
+        // This caller leads: its job is in the batch it writes.
+        return try Self.cast(try await lead(owning: job))
+    }
+
+    static func cast<T>(_ value: any Sendable) throws -> T {
         guard let typed = value as? T else { throw StoreError("internal error: unexpected result type") }
         return typed
     }
 
-    func drain() async {
-        while !pending.isEmpty {
-            let batch = pending
-            pending = []
-            do {
-                let results = try await pool.write { db -> [Result<any Sendable, any Error>] in
-                    batch.map { job in
+    /// Writes one transaction with the queued jobs (including `own`), answers the others, passes
+    /// the lead on, and returns `own`'s result.
+    func lead(owning own: Job) async throws -> any Sendable {
+        let count = min(pending.count, Self.maximumBatch)
+        var batch = Array(pending.prefix(count))
+        pending.removeFirst(count)
+        if !batch.contains(where: { $0 === own }) {
+            // Cannot happen (the leader's job is queued first or handed the lead while queued
+            // within the first maximumBatch), but never leave it behind.
+            pending.removeAll { $0 === own }
+            batch.append(own)
+        }
+        let outcome: Result<[Result<any Sendable, any Error>], any Error>
+        do {
+            let work = batch.map(\.work)
+            outcome = .success(
+                try await pool.write { db in
+                    work.map { job in
                         do {
                             var value: (any Sendable)?
                             try db.inSavepoint {
-                                value = try job.work(db)
+                                value = try job(db)
                                 return .commit
                             }
                             return .success(value!)
@@ -350,21 +401,39 @@ actor GroupCommitter {
                             return .failure(error)
                         }
                     }
-                }
-                transactions += 1
-                jobs += batch.count
-                for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
-            } catch {
-                for job in batch { job.continuation.resume(throwing: error) }
+                })
+            transactions += 1
+            jobs += batch.count
+        } catch {
+            outcome = .failure(error)
+        }
+        var mine: Result<any Sendable, any Error> = .failure(StoreError("internal error: no result"))
+        for (index, job) in batch.enumerated() {
+            let result: Result<any Sendable, any Error>
+            switch outcome {
+            case .success(let results): result = results[index]
+            case .failure(let error): result = .failure(error)
+            }
+            if job === own {
+                mine = result
+            } else {
+                job.continuation?.resume(with: result.map { Signal.done($0) })
             }
         }
-        draining = false
+        if let next = pending.first {
+            next.continuation?.resume(returning: .lead)
+        } else {
+            leading = false
+            for waiter in idleWaiters { waiter.resume() }
+            idleWaiters = []
+        }
+        return try mine.get()
     }
 
-    /// Waits for queued work, then refuses new work.
+    /// Refuses new work and waits until queued work is committed.
     func finish() async {
         finished = true
-        while draining || !pending.isEmpty { await Task.yield() }
+        if leading { await withCheckedContinuation { idleWaiters.append($0) } }
     }
 
     func counts() -> (transactions: Int, jobs: Int) { (transactions, jobs) }

@@ -16,8 +16,9 @@ public protocol CallStore: Sendable {
     func quarantined(source: String?, includeResolved: Bool) async throws -> [QuarantineEntry]
     /// Marks a quarantined payload as replayed.
     func resolveQuarantine(id: Int64, at time: Timestamp) async throws
-    /// Stored raw requests received at or after `since`, oldest first.
-    func requests(source: String?, since: Timestamp) async throws -> [StoredRequest]
+    /// Stored raw requests received at or after `since` with an id above `afterId`, in id order,
+    /// at most `limit` (page through by passing the last id seen).
+    func requests(source: String?, since: Timestamp, afterId: Int64, limit: Int) async throws -> [StoredRequest]
     /// Stored events, newest first (of one call when `callKey` is given).
     func events(callKey: String?, limit: Int) async throws -> [CallEvent]
     /// The merged record of a call.
@@ -29,6 +30,13 @@ public protocol CallStore: Sendable {
     /// Throws unless the store can take writes (readiness).
     func checkWritable() async throws
     func close() async throws
+}
+
+extension CallStore {
+    /// Every stored raw request received at or after `since` (tests and small stores).
+    public func requests(source: String?, since: Timestamp) async throws -> [StoredRequest] {
+        try await requests(source: source, since: since, afterId: 0, limit: Int.max)
+    }
 }
 
 /// One request as received and the events the mapping derived from it (revision 1, each record as
@@ -46,6 +54,11 @@ public struct IngestRecord: Sendable {
     /// Set when re-deriving events from a stored request (`replay --reprocess`): the request is not
     /// stored again.
     public var existingRequestId: Int64?
+    /// Set when replaying a quarantined payload: the entry is marked replayed in the same
+    /// transaction, so a crash cannot leave it stored and still quarantined.
+    public var resolvesQuarantine: Int64?
+    /// When the quarantine entry is marked replayed.
+    public var resolvedAt = Timestamp(seconds: 0)
 
     public init(
         source: String, receivedAt: Timestamp, contentType: String?, query: String?, body: [UInt8],

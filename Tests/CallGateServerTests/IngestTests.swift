@@ -25,7 +25,7 @@ import Testing
             }
         }
         #expect(await h.store.events(callKey: nil, limit: 10).isEmpty)
-        #expect(await h.store.requests(source: nil, since: Timestamp(seconds: 0)).isEmpty)
+        #expect(try await h.store.requests(source: nil, since: Timestamp(seconds: 0)).isEmpty)
     }
 
     @Test func anEventIsStoredBeforeTheAnswerAndAResendIsADuplicate() async throws {
@@ -68,7 +68,7 @@ import Testing
             #expect(callKey.hasPrefix("call_"))
             #expect(await h.store.call(key: callKey)?.status == .ringing)
             // The key parameter is a secret: not stored with the request.
-            let requests = await h.store.requests(source: "biztel", since: Timestamp(seconds: 0))
+            let requests = try await h.store.requests(source: "biztel", since: Timestamp(seconds: 0))
             #expect(requests.count == 1)
             #expect(!(requests[0].query ?? "").contains("s3cret"))
         }
@@ -145,6 +145,21 @@ import Testing
         #expect(entries.map(\.status) == [400, 422])
         #expect(entries[0].body == broken)
         #expect(entries[1].code == "unmappable_payload")
+    }
+
+    /// An unreadable query from an authenticated sender is kept, like an unreadable body.
+    @Test func aMalformedQueryIsQuarantined() async throws {
+        let h = try GatewayHarness.make()
+        try await h.test { client async throws in
+            let response = try await client.execute(
+                uri: "/v1/ingest/miitel?note=100%", method: .post, headers: Self.json,
+                body: buffer(try fixtureBody("miitel", "speech-recognition-ja")))
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "malformed_query")
+        }
+        let entries = await h.store.quarantined(source: "miitel", includeResolved: false)
+        #expect(entries.map(\.code) == ["malformed_query"])
+        #expect(entries.first?.query == "note=100%")
     }
 
     @Test func healthAndReadiness() async throws {

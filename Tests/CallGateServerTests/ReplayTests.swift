@@ -67,7 +67,11 @@ import Testing
         #expect(report.newEvents == 5)
         #expect(report.failed.isEmpty)
         #expect(await store.quarantined(source: "pbx", includeResolved: false).isEmpty)
+        #expect(await store.quarantined(source: "pbx", includeResolved: true).first?.resolvedAt == Golden.receivedAt)
         #expect(await store.events(callKey: nil, limit: 100).count == 5)
+        // Replaying again finds nothing left to do.
+        let again = try await Replayer(service: after).replayQuarantined(now: Golden.receivedAt)
+        #expect(again == Replayer.Report())
         #expect(await store.deliveries(status: .pending, sink: "archive").count == 5)
     }
 
@@ -96,6 +100,6 @@ import Testing
         #expect(report.newEvents == voicemails)
         #expect(report.unchangedEvents == stored.count - voicemails)
         // The raw request was not stored twice.
-        #expect(await store.requests(source: nil, since: Timestamp(seconds: 0)).count == 1)
+        #expect(try await store.requests(source: nil, since: Timestamp(seconds: 0)).count == 1)
     }
 }

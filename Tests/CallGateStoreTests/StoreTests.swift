@@ -190,6 +190,14 @@ import Testing
         try await reopened.close()
     }
 
+    /// A commit must be on disk before the answer: WAL with synchronous = FULL (GRDB's WAL setup
+    /// would leave NORMAL, which does not fsync each commit).
+    @Test func everyCommitIsFsynced() async throws {
+        let store = try SQLiteStore(path: TemporaryDirectory.make().appendingPathComponent("f.sqlite").path)
+        #expect(try await store.writerSynchronousMode() == 2)
+        try await store.close()
+    }
+
     @Test func aClosedStoreRefusesWrites() async throws {
         let store = try SQLiteStore(path: TemporaryDirectory.make().appendingPathComponent("c.sqlite").path)
         try await store.close()

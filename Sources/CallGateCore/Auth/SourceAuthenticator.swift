@@ -46,12 +46,16 @@ public struct SourceAuthenticator: Sendable {
         if !basic.isEmpty { expected.append("Basic credentials") }
 
         if let secret = auth.payloadSecret {
-            guard secret.path.root == .document, secret.path.isSingular else {
-                throw MessageError("auth.payload_secret.path must name one value from the root, such as $.extend.token")
+            // Only a chain of member names: the member must be removable before mapping, or the
+            // secret would be copied into events.
+            guard secret.path.root == .document, secret.path.isSingular, let members = Self.memberChain(secret.path)
+            else {
+                throw MessageError(
+                    "auth.payload_secret.path must be a chain of member names from the root, such as $.extend.token")
             }
             try Self.checkUsable(secret.value, "auth.payload_secret.value")
             payloadSecret = (secret.path, SecretDigest(secret.value))
-            payloadSecretMembers = Self.memberChain(secret.path)
+            payloadSecretMembers = members
             expected.append("the payload secret at \(secret.path)")
         } else {
             payloadSecret = nil
