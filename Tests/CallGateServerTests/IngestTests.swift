@@ -162,6 +162,20 @@ import Testing
         #expect(entries.first?.query == "note=100%")
     }
 
+    /// When the store cannot commit, nothing is acknowledged: 503, so the vendor retries.
+    @Test func aStoreFailureIsA503() async throws {
+        let h = try GatewayHarness.make()
+        await h.store.close()
+        try await h.test { client async throws in
+            let response = try await client.execute(
+                uri: "/v1/ingest/miitel", method: .post, headers: Self.json,
+                body: buffer(try fixtureBody("miitel", "speech-recognition-ja")))
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.errorCode == "store_unavailable")
+        }
+        #expect(h.logs.all.contains("store write failed"))
+    }
+
     @Test func healthAndReadiness() async throws {
         let h = try GatewayHarness.make()
         try await h.test { client async throws in
