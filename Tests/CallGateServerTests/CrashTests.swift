@@ -83,7 +83,9 @@ final class Progress: Sendable {
         return JSONWriter.compact.bytes(template.setting("call", .object(call)))
     }
 
-    @Test func everyAcknowledgedEventSurvivesKill9ExactlyOnce() async throws {
+    /// A fresh directory with a configuration for one open MiiTel source, an SQLite store
+    /// (`store.sqlite`) and a file sink.
+    static func configuration() throws -> (directory: URL, config: URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-crash-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = directory.appendingPathComponent("callgate.yaml")
@@ -95,6 +97,11 @@ final class Progress: Sendable {
         sinks:
           - { id: archive, type: file, path: events.jsonl }
         """.write(to: config, atomically: true, encoding: .utf8)
+        return (directory, config)
+    }
+
+    @Test func everyAcknowledgedEventSurvivesKill9ExactlyOnce() async throws {
+        let (directory, config) = try Self.configuration()
 
         let template = try Golden.json("miitel", "speech-recognition-ja")
         let server = try GatewayProcess(config: config)
@@ -149,15 +156,7 @@ final class Progress: Sendable {
 
     /// SIGTERM: in-flight work finishes, the store is closed, the process exits 0.
     @Test func sigtermShutsDownGracefully() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-term-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("callgate.yaml")
-        try """
-        server: { host: 127.0.0.1, port: 0 }
-        store: { sqlite: store.sqlite }
-        sources:
-          - { id: miitel, adapter: miitel, region: JP, mapping: \(PackageRoot.path("Mappings/miitel.yaml").path) }
-        """.write(to: config, atomically: true, encoding: .utf8)
+        let (directory, config) = try Self.configuration()
         let server = try GatewayProcess(config: config)
         let template = try Golden.json("miitel", "speech-recognition-ja")
         let answer = await Self.post(Self.payload(template, 1), port: server.port)
