@@ -152,7 +152,10 @@ struct JSONByteParser {
             }
             let keyStart = position
             let key = try parseString()
-            for i in base..<memberStack.count where memberStack[i].key == key {
+            // Lengths first: most names differ in length, and comparing counts is cheap.
+            let length = key.utf8.count
+            for i in base..<memberStack.count
+            where memberStack[i].key.utf8.count == length && memberStack[i].key == key {
                 throw error("duplicate member name \"\(key)\"", at: keyStart)
             }
             skipWhitespace()

@@ -108,9 +108,13 @@ extension CompiledMapping {
                 message: "no value in the payload (set 'time_fallback: receipt' to allow the receipt time)")
         }
 
-        let callValue: JSONValue
-        do { callValue = try call.evaluate(&scope) } catch { throw error.inside("call") }
-        var record = try CallRecord(json: callValue, context: context, checkKeys: false)
+        var slots = [JSONValue](repeating: .null, count: CallRecord.fieldNames.count)
+        for field in callFields {
+            do { slots[field.index] = try field.value.evaluate(&scope) } catch {
+                throw error.inside(field.key).inside("call")
+            }
+        }
+        var record = try CallRecord(callSlots: slots, context: context)
         record.callKey = EventIdentity.callKey(source: source.id, vendorCallId: record.vendorCallId)
         record.recomputeDurations()
         var event = CallEvent(

@@ -16,6 +16,9 @@ public struct CompiledMapping: Sendable {
     let time: Expression
     let timeFallbackToReceipt: Bool
     let call: Expression
+    /// `call:`'s fields with their position in `CallRecord.fieldNames`, evaluated straight into
+    /// one slot each (no intermediate object).
+    let callFields: [(key: String, index: Int, value: Expression)]
     let slotCount: Int
     let nullStrings: [String]
     let defaultZone: TimeZoneSpec?
@@ -143,6 +146,13 @@ public struct CompiledMapping: Sendable {
             throw document.error(callNode, "'call_key' is computed by CallGate from the source and vendor_call_id")
         }
         call = try compiler.compileObject(callNode, kind: .callRecord)
+        guard case .object(let pairs, _) = call else { throw document.error(callNode, "'call' is a mapping of fields") }
+        callFields = try pairs.map { (key, value) throws(LocatedError) in
+            guard let index = CallRecord.fieldIndex[key] else {
+                throw document.error(callNode, "'\(key)' is not a field of the call record")
+            }
+            return (key, index, value)
+        }
         try top.finish()
         slotCount = compiler.slotCount
     }

@@ -82,6 +82,18 @@ extension CallRecord {
         return .object(o)
     }
 
+    /// Position of each field in `fieldNames`.
+    static let fieldIndex: [String: Int] = Dictionary(
+        uniqueKeysWithValues: fieldNames.enumerated().map { ($0.element, $0.offset) })
+
+    /// Reads a record from a mapping's `call:` output given as one value per field of
+    /// `fieldNames` (JSON null for fields the mapping does not set).
+    init(callSlots: [JSONValue], context: CoercionContext) throws(FieldError) {
+        self = try FieldReader.nested("call") { () throws(FieldError) in
+            try Self.decode(FieldReader(callSlots: callSlots, context: context))
+        }
+    }
+
     static let fieldNames: [String] = [
         "call_key", "vendor_call_id", "leg_id", "previous_leg_id", "thread_key", "tenant", "direction", "leg_kind",
         "status", "outcome", "outcome_reason", "from", "to", "line", "customer", "agent", "participants", "queue",

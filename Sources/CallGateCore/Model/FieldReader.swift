@@ -3,6 +3,10 @@
 /// something fails.
 struct FieldReader {
     let object: JSONObject
+    /// The top level of a mapping's `call:` output, one value per field of
+    /// `CallRecord.fieldNames` (by position), instead of an object: no object is built and no
+    /// member is searched for.
+    let slots: [JSONValue]?
     let context: CoercionContext
     /// The top level of mapping output has field names the compiler already checked; nested objects
     /// and stored or external JSON do not.
@@ -13,8 +17,23 @@ struct FieldReader {
             throw FieldError(path: "", message: "expected an object, got \(value.kindName)")
         }
         self.object = object
+        self.slots = nil
         self.context = context
         self.checkKeys = checkKeys
+    }
+
+    init(callSlots: [JSONValue], context: CoercionContext) {
+        self.object = JSONObject()
+        self.slots = callSlots
+        self.context = context
+        self.checkKeys = false
+    }
+
+    /// The member as given (JSON null included), or nil when absent.
+    @inline(__always) func member(_ key: String) -> JSONValue? {
+        guard let slots else { return object[key] }
+        guard let index = CallRecord.fieldIndex[key] else { return nil }
+        return slots[index]
     }
 
     /// Runs `body`, prefixing any error's path with `component` (`key` or `[3]`).
@@ -34,7 +53,7 @@ struct FieldReader {
 
     /// The member, with JSON null and "" read as absent.
     func value(_ key: String) -> JSONValue? {
-        switch object[key] {
+        switch member(key) {
         case nil, .null?: return nil
         case .string(let s)? where s.isEmpty: return nil
         case let v?: return v
@@ -98,7 +117,7 @@ struct FieldReader {
     }
 
     func phone(_ key: String) throws(FieldError) -> PhoneNumber? {
-        guard let v = object[key] else { return nil }
+        guard let v = member(key) else { return nil }
         switch v {
         case .null: return nil
         case .string(let s): return context.phone(s)
