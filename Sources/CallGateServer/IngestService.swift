@@ -36,17 +36,20 @@ public struct GatewayResponse: Sendable {
     public var status: Int
     public var contentType: String
     public var body: [UInt8]
+    /// The error code of an error answer (for the log line).
+    public var code: String?
 
-    public init(status: Int, contentType: String = "application/json", body: [UInt8]) {
+    public init(status: Int, contentType: String = "application/json", body: [UInt8], code: String? = nil) {
         self.status = status
         self.contentType = contentType
         self.body = body
+        self.code = code
     }
 
     /// `{"error":{"code":…,"message":…}}` (SPEC §6).
     public static func error(_ status: Int, _ code: String, _ message: String) -> GatewayResponse {
         let value: JSONValue = ["error": ["code": .string(code), "message": .string(message)]]
-        return GatewayResponse(status: status, body: JSONWriter.compact.bytes(value))
+        return GatewayResponse(status: status, body: JSONWriter.compact.bytes(value), code: code)
     }
 }
 
@@ -140,7 +143,7 @@ public struct IngestService: Sendable {
         var metadata: Logger.Metadata = [
             "source": .string(request.source), "status": .stringConvertible(response.status),
         ]
-        if response.status >= 400, let code = Self.errorCode(response) { metadata["code"] = .string(code) }
+        if let code = response.code { metadata["code"] = .string(code) }
         logger.info("ingest", metadata: metadata)
         return response
     }
@@ -289,12 +292,6 @@ public struct IngestService: Sendable {
     static func encodeQuery(_ pairs: [(String, String)]) -> String? {
         guard !pairs.isEmpty else { return nil }
         return pairs.map { FormURLEncoding.encode($0.0) + "=" + FormURLEncoding.encode($0.1) }.joined(separator: "&")
-    }
-
-    static func errorCode(_ response: GatewayResponse) -> String? {
-        guard let value = try? JSONParser.parse(response.body), case .string(let code)? = value["error"]?["code"]
-        else { return nil }
-        return code
     }
 }
 

@@ -119,7 +119,10 @@ struct ReplayCommand: AsyncParsableCommand {
                 let service: IngestService
                 do {
                     service = try IngestService(
-                        normalizer: normalizer, store: store, logger: Logger(label: "callgate.replay"))
+                        normalizer: normalizer, store: store,
+                        // A one-shot replay prints its own report; the server's start-up warnings
+                        // (open sources) would only be noise on its standard output.
+                        logger: Logger(label: "callgate.replay") { _ in SwiftLogNoOpLogHandler() })
                 } catch {
                     throw CLIError("\(error)")
                 }

@@ -151,6 +151,7 @@ import Testing
         let replay = try callgate(["replay", "--quarantined", "--config", file.path])
         #expect(replay.status == 0, "\(replay.stderr)")
         #expect(replay.stdout.contains("0 payloads stored"))
+        #expect(!replay.stdout.contains("warning"), "log lines mixed into the report:\n\(replay.stdout)")
         let bad = try callgate(["replay", "--reprocess", "--config", file.path])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("--since"))

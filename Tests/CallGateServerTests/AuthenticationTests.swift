@@ -197,6 +197,9 @@ import Testing
         }
         let logs = h.logs.all
         #expect(logs.contains("ingest"))
+        // Failures are logged with their stable code, never with the message (it may quote payload).
+        #expect(logs.contains("unmappable_payload"))
+        #expect(logs.contains("unauthorized"))
         for marker in ["s3cret", "payload-marker"] { #expect(!logs.contains(marker), "\(marker) in logs:\n\(logs)") }
     }
 }
