@@ -36,7 +36,7 @@ public struct BiztelAdapter: VendorAdapter {
         guard !object.isEmpty else {
             throw .malformedBody("no parameters: put event and id ({ID}) in the action's URL or body")
         }
-        return .payload(.object(object))
+        return .payload(.json(.object(object)))
     }
 
     /// `biztel.monitor_link(id)`: the source's `recording_url` with `{ID}` replaced by the call id;

@@ -35,6 +35,15 @@ public struct SourcePipeline: Sendable {
 
     /// The second half of `process`: runs the mapping.
     /// - Throws: `unmappable_payload` (422).
+    public func events(from input: MappingInput, receivedAt: Timestamp) throws(IngestError) -> [CallEvent] {
+        do {
+            return try mapping.events(from: input, source: settings, receivedAt: receivedAt)
+        } catch {
+            throw .unmappable(error)
+        }
+    }
+
+    /// `events(from:receivedAt:)` for a payload given as a `JSONValue`.
     public func events(from input: JSONValue, receivedAt: Timestamp) throws(IngestError) -> [CallEvent] {
         do {
             return try mapping.events(from: input, source: settings, receivedAt: receivedAt)

@@ -177,7 +177,7 @@ public struct IngestService: Sendable {
             method: request.method, contentType: request.header("content-type"), query: strippedQuery,
             body: request.body)
 
-        let input: JSONValue
+        let input: MappingInput
         do throws(IngestError) {
             if let queryError { throw queryError }
             switch try source.pipeline.input(from: ingest) {
@@ -205,7 +205,7 @@ public struct IngestService: Sendable {
         }
 
         var authenticated = authRequest
-        authenticated.payload = input
+        if source.authenticator.readsPayload { authenticated.payload = input.json }
         do {
             try source.authenticator.authenticate(authenticated, now: receivedAt)
         } catch {

@@ -15,7 +15,7 @@ public struct MiiTelAdapter: VendorAdapter {
     static let maximumChallengeLength = 256
 
     public func input(from request: IngestRequest, source: SourceSettings) throws(IngestError) -> AdapterInput {
-        let payload = try request.jsonObjectBody()
+        let payload = MappingInput.tape(try request.jsonObjectTape())
         if let challenge = payload["challenge"], payload["call"] == nil {
             return .handshake(try Self.answer(challenge))
         }

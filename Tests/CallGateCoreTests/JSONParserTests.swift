@@ -5,13 +5,18 @@ import Testing
 @testable import CallGateCore
 
 @Suite struct JSONParserTests {
+    /// The parser's error for `text`, after checking that the tape rejects it with the same one.
     func failure(_ text: String) -> JSONParseError? {
-        do {
-            _ = try JSONParser.parse(text)
-            return nil
-        } catch {
-            return error
-        }
+        failure(Array(text.utf8))
+    }
+
+    func failure(_ bytes: [UInt8]) -> JSONParseError? {
+        var tree: JSONParseError?
+        do { _ = try JSONParser.parse(bytes) } catch { tree = error }
+        var tape: JSONParseError?
+        do { _ = try JSONTape(parsing: bytes) } catch { tape = error }
+        #expect(tree == tape, "the tape and the tree parser disagree")
+        return tree
     }
 
     @Test func parsesEveryKindAndKeepsMemberOrder() throws {
@@ -54,7 +59,10 @@ import Testing
         #expect(failure("") != nil)
         #expect(failure("{} x") != nil)
         #expect(failure("1e999")?.message.contains("out of range") == true)
-        #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xFF, 0xFE, 0x22]) }
+        #expect(failure([0x22, 0xFF, 0xFE, 0x22])?.message.contains("UTF-8") == true)
+        #expect(failure([0x22, 0xED, 0xA0, 0x80, 0x22]) != nil)  // an encoded surrogate
+        #expect(failure([0x22, 0xC0, 0xAF, 0x22]) != nil)  // overlong
+        #expect(failure(#"{"a":1,"\u0061":2}"#)?.message.contains("duplicate member name") == true)
     }
 
     @Test func byteOrderMarkIsTolerated() throws {

@@ -51,12 +51,29 @@ enum MappingLanguage {
         try JSONParser.parse(text)
     }
 
-    /// Runs a full mapping on a payload.
+    /// Runs a full mapping on a payload, both ways the engine can read one: as a parsed tree and
+    /// as a tape over the bytes (the gateway's fast path). The two must agree exactly, events or
+    /// error, so every test of the language checks both.
     static func events(
         _ yaml: String, _ payload: String, source: SourceSettings = source, receivedAt: Timestamp = receivedAt,
         functions: [MappingFunction] = []
     ) throws -> [CallEvent] {
-        try compile(yaml, functions: functions).events(from: json(payload), source: source, receivedAt: receivedAt)
+        let mapping = try compile(yaml, functions: functions)
+        let tree = Result { () throws -> [CallEvent] in
+            try mapping.events(from: json(payload), source: source, receivedAt: receivedAt)
+        }
+        let tape = Result { () throws -> [CallEvent] in
+            try mapping.events(from: JSONTape(parsing: Array(payload.utf8)), source: source, receivedAt: receivedAt)
+        }
+        switch (tree, tape) {
+        case (.success(let a), .success(let b)):
+            #expect(a.map { $0.jsonBytes() } == b.map { $0.jsonBytes() }, "the tape and the tree gave different events")
+        case (.failure(let a), .failure(let b)):
+            #expect("\(a)" == "\(b)", "the tape and the tree failed differently")
+        default:
+            Issue.record("the tape and the tree disagree: \(tree) against \(tape)")
+        }
+        return try tree.get()
     }
 
     /// Runs `mapping(call, top:, events:, time:)` on a payload.

@@ -19,6 +19,6 @@ public struct GenericAdapter: VendorAdapter {
             object = o
         }
         if !request.query.isEmpty { object["_query"] = .object(FormURLEncoding.object(request.query)) }
-        return .payload(.object(object))
+        return .payload(.json(.object(object)))
     }
 }

@@ -21,16 +21,16 @@ extension VendorAdapter {
     public var functions: [MappingFunction] { [] }
     public var defaultMapping: String? { "Mappings/\(name).yaml" }
 
-    /// The default: a JSON object body.
+    /// The default: a JSON object body, parsed into a tape.
     public func input(from request: IngestRequest, source: SourceSettings) throws(IngestError) -> AdapterInput {
-        .payload(try request.jsonObjectBody())
+        .payload(.tape(try request.jsonObjectTape()))
     }
 }
 
 /// What an adapter made of a request.
 public enum AdapterInput: Sendable {
     /// A payload for the mapping.
-    case payload(JSONValue)
+    case payload(MappingInput)
     /// A verification request (MiiTel's challenge) to answer as given; nothing is stored.
     case handshake(HandshakeResponse)
 }
@@ -71,6 +71,28 @@ public struct IngestRequest: Sendable {
         return type.trimmingWhitespace().lowercased()
     }
 
+    /// The body parsed into a tape (the mapping's fast path), with the same checks and errors as
+    /// `jsonObjectBody()`.
+    public func jsonObjectTape() throws(IngestError) -> JSONTape {
+        try checkJSONMediaType()
+        let tape: JSONTape
+        do {
+            tape = try JSONTape(parsing: body)
+        } catch {
+            throw .malformedBody("the body is not valid JSON: \(error)")
+        }
+        guard tape.kind(JSONTape.root) == .object else {
+            throw .malformedBody("expected a JSON object, got \(tape.value(JSONTape.root).kindName)")
+        }
+        return tape
+    }
+
+    func checkJSONMediaType() throws(IngestError) {
+        if let type = mediaType, !isJSON, type != "text/plain" {
+            throw .unsupportedMediaType("expected application/json, got \(type)")
+        }
+    }
+
     /// Whether the body is declared as JSON (`application/json`, `…+json`, or `text/json`).
     public var isJSON: Bool {
         guard let type = mediaType else { return false }
@@ -82,9 +104,7 @@ public struct IngestRequest: Sendable {
     /// The body parsed as a JSON object.
     /// - Throws: 415 when declared as something else, 400 when it is not a JSON object.
     public func jsonObjectBody() throws(IngestError) -> JSONValue {
-        if let type = mediaType, !isJSON, type != "text/plain" {
-            throw .unsupportedMediaType("expected application/json, got \(type)")
-        }
+        try checkJSONMediaType()
         let value: JSONValue
         do {
             value = try JSONParser.parse(body)

@@ -10,6 +10,15 @@ extension SourceAuthenticator {
         return out
     }
 
+    /// `stripSecrets(from:)` for mapping input; a tape is kept as it is unless a secret can be in it.
+    public func stripSecrets(from input: MappingInput) -> MappingInput {
+        guard readsPayload else { return input }
+        return .json(stripSecrets(from: input.json))
+    }
+
+    /// Whether a credential can be in the payload (`payload_secret`, or `query_key` merged into it).
+    public var readsPayload: Bool { payloadSecret != nil || queryKey != nil }
+
     /// The query parameters without the `query_key` parameter.
     public func stripSecrets(fromQuery query: [(name: String, value: String)]) -> [(name: String, value: String)] {
         guard let key = queryKey else { return query }

@@ -130,7 +130,8 @@ public struct EventCondition: Sendable, Hashable {
     /// Whether the event (its canonical JSON) satisfies the condition; an evaluation error is false.
     public func matches(_ event: JSONValue) -> Bool {
         var scope = Scope(
-            document: event, current: event, slots: Array(repeating: .null, count: slotCount), nullStrings: [],
+            tape: .empty, document: .json(event), current: .json(event),
+            slots: Array(repeating: .null, count: slotCount), nullStrings: [],
             zone: nil, region: "ZZ",
             functionContext: FunctionContext(
                 source: SourceSettings(id: "", adapter: "", region: "ZZ"), receivedAt: Timestamp(seconds: 0)))

@@ -21,23 +21,48 @@ extension CompiledMapping {
     public func events(from input: JSONValue, source: SourceSettings, receivedAt: Timestamp) throws(MappingError)
         -> [CallEvent]
     {
+        try events(tape: .empty, document: .json(input), source: source, receivedAt: receivedAt)
+    }
+
+    /// Runs the mapping on a payload parsed into a tape: paths and conditions read the tape
+    /// directly, and only what the mapping emits is copied out. Same result as
+    /// `events(from: tape.json, …)`.
+    public func events(from tape: JSONTape, source: SourceSettings, receivedAt: Timestamp) throws(MappingError)
+        -> [CallEvent]
+    {
+        try events(tape: tape, document: .node(JSONTape.root), source: source, receivedAt: receivedAt)
+    }
+
+    /// Runs the mapping on `input` (as a `JSONValue` or a tape), as `events(from:source:receivedAt:)`.
+    public func events(from input: MappingInput, source: SourceSettings, receivedAt: Timestamp) throws(MappingError)
+        -> [CallEvent]
+    {
+        switch input {
+        case .json(let value): return try events(from: value, source: source, receivedAt: receivedAt)
+        case .tape(let tape): return try events(from: tape, source: source, receivedAt: receivedAt)
+        }
+    }
+
+    private func events(tape: JSONTape, document: Value, source: SourceSettings, receivedAt: Timestamp)
+        throws(MappingError) -> [CallEvent]
+    {
         let zone = source.timeZone ?? defaultZone
         var scope = Scope(
-            document: input, current: input, slots: Array(repeating: .null, count: slotCount),
+            tape: tape, document: document, current: document, slots: Array(repeating: .null, count: slotCount),
             nullStrings: nullStrings, zone: zone, region: source.region,
             functionContext: FunctionContext(source: source, receivedAt: receivedAt))
-        scope.slots[Self.sourceSlot] = source.json
-        scope.slots[Self.receivedAtSlot] = .string(receivedAt.description)
+        scope.slots[Self.sourceSlot] = .json(source.json)
+        scope.slots[Self.receivedAtSlot] = .json(.string(receivedAt.description))
 
-        let elements: [JSONValue]
+        let elements: [Value]
         if let forEach {
-            elements = forEach.path.select(from: scope.start(of: forEach), document: input)
+            elements = scope.select(forEach.path, from: scope.start(of: forEach))
             if elements.isEmpty {
                 throw MappingError(
                     element: nil, field: "for_each", message: "'\(forEach.path)' selected nothing in the payload")
             }
         } else {
-            elements = [input]
+            elements = [document]
         }
         let context = CoercionContext(region: source.region, zone: zone)
         var events: [CallEvent] = []
@@ -82,22 +107,22 @@ extension CompiledMapping {
             throw FieldError(path: "type", message: "no rule under 'events' matched this payload")
         }
         guard let type = matched.type else { return nil }
-        scope.slots[Self.typeSlot] = .string(type.rawValue)
+        scope.slots[Self.typeSlot] = .json(.string(type.rawValue))
 
         var vendorEventText: String?
         if let vendorEvent {
-            let value: JSONValue
+            let value: Value
             do { value = try vendorEvent.evaluate(&scope) } catch { throw error.inside("vendor_event") }
-            if !value.isEmptyValue { vendorEventText = try FieldReader.text(value, path: "vendor_event") }
+            if !scope.isEmpty(value) { vendorEventText = try FieldReader.text(scope.json(value), path: "vendor_event") }
         }
 
-        let timeValue: JSONValue
+        let timeValue: Value
         do { timeValue = try time.evaluate(&scope) } catch { throw error.inside("time") }
         var eventTime = receivedAt
         var timeSource = TimeSource.receipt
-        if !timeValue.isEmptyValue {
+        if !scope.isEmpty(timeValue) {
             do {
-                eventTime = try TimeFormat.iso8601.parse(timeValue, zone: context.zone)
+                eventTime = try TimeFormat.iso8601.parse(scope.json(timeValue), zone: context.zone)
                 timeSource = .payload
             } catch {
                 throw FieldError(path: "time", message: error.message)
@@ -110,7 +135,7 @@ extension CompiledMapping {
 
         var slots = [JSONValue](repeating: .null, count: CallRecord.fieldNames.count)
         for field in callFields {
-            do { slots[field.index] = try field.value.evaluate(&scope) } catch {
+            do { slots[field.index] = scope.json(try field.value.evaluate(&scope)) } catch {
                 throw error.inside(field.key).inside("call")
             }
         }
@@ -130,5 +155,28 @@ extension CompiledMapping {
             if c.hasPrefix("[") || out.isEmpty { out += c } else { out += "." + c }
         }
         return out
+    }
+}
+
+/// A payload for the mapping: a parsed tree, or a tape over the request's bytes (the fast path
+/// for JSON bodies).
+public enum MappingInput: Sendable {
+    case json(JSONValue)
+    case tape(JSONTape)
+
+    /// The payload as a `JSONValue` (a tape is copied out whole).
+    public var json: JSONValue {
+        switch self {
+        case .json(let value): return value
+        case .tape(let tape): return tape.json
+        }
+    }
+
+    /// A top-level member, as `JSONValue` subscripting.
+    public subscript(key: String) -> JSONValue? {
+        switch self {
+        case .json(let value): return value[key]
+        case .tape(let tape): return tape.member(JSONTape.root, key).map { tape.value($0) }
+        }
     }
 }

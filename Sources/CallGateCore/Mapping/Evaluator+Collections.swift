@@ -1,8 +1,8 @@
 extension Expression {
-    func evaluateCollection(_ scope: inout Scope) throws(EvaluationError) -> JSONValue {
+    func evaluateCollection(_ scope: inout Scope) throws(EvaluationError) -> Value {
         switch self {
         case .each(let source, let slot, let body):
-            let elements = try Self.elements(source.evaluate(&scope))
+            let elements = scope.elements(try source.evaluate(&scope))
             let saved = (scope.current, scope.slots[slot])
             defer { (scope.current, scope.slots[slot]) = saved }
             var out: [JSONValue] = []
@@ -10,42 +10,42 @@ extension Expression {
             for (i, element) in elements.enumerated() {
                 scope.current = element
                 scope.slots[slot] = element
-                let value: JSONValue
+                let value: Value
                 do { value = try body.evaluate(&scope) } catch { throw error.inside("[\(i)]") }
-                if !value.isNull { out.append(value) }
+                if !scope.isNull(value) { out.append(scope.json(value)) }
             }
-            return .array(out)
+            return .json(.array(out))
         case .flatten(let source):
-            var out: [JSONValue] = []
-            for element in try Self.elements(source.evaluate(&scope)) {
-                if case .array(let inner) = element {
-                    out.append(contentsOf: inner)
-                } else if !element.isNull {
+            var out: [Value] = []
+            for element in scope.elements(try source.evaluate(&scope)) {
+                if scope.isArray(element) {
+                    out.append(contentsOf: scope.elements(element))
+                } else if !scope.isNull(element) {
                     out.append(element)
                 }
             }
-            return .array(out)
+            return scope.list(out)
         case .filter(let source, let slot, let condition):
-            let elements = try Self.elements(source.evaluate(&scope))
+            let elements = scope.elements(try source.evaluate(&scope))
             let saved = (scope.current, scope.slots[slot])
             defer { (scope.current, scope.slots[slot]) = saved }
-            var out: [JSONValue] = []
+            var out: [Value] = []
             for element in elements {
                 scope.current = element
                 scope.slots[slot] = element
                 if try condition.holds(&scope) { out.append(element) }
             }
-            return .array(out)
+            return scope.list(out)
         case .sort(let source, let slot, let key, let descending):
-            let elements = try Self.elements(source.evaluate(&scope))
+            let elements = scope.elements(try source.evaluate(&scope))
             let saved = (scope.current, scope.slots[slot])
             defer { (scope.current, scope.slots[slot]) = saved }
-            var keyed: [(key: JSONValue, index: Int, value: JSONValue)] = []
+            var keyed: [(key: JSONValue, index: Int, value: Value)] = []
             keyed.reserveCapacity(elements.count)
             for (i, element) in elements.enumerated() {
                 scope.current = element
                 scope.slots[slot] = element
-                keyed.append((try key.evaluate(&scope), i, element))
+                keyed.append((scope.json(try key.evaluate(&scope)), i, element))
             }
             // Stable: equal keys keep their input order; elements without a key go last.
             keyed.sort { a, b in
@@ -56,47 +56,44 @@ extension Expression {
                     return a.index < b.index
                 }
             }
-            return .array(keyed.map(\.value))
+            return scope.list(keyed.map(\.value))
         case .without(let source, let keys):
-            let value = try source.evaluate(&scope)
+            let evaluated = try source.evaluate(&scope)
+            // A payload object: copy out only the members that stay.
+            if case .node(let i) = evaluated, let object = scope.tape.object(i, without: keys) {
+                return .json(.object(object))
+            }
+            let value = scope.json(evaluated)
             switch value {
             case .null: return .null
             case .object(var object):
                 for key in keys { object[key] = nil }
-                return .object(object)
+                return .json(.object(object))
             default: throw EvaluationError("'without' needs an object, got \(value.kindName)")
             }
         case .merge(let sources):
             var merged = JSONObject()
             for source in sources {
-                let value = try source.evaluate(&scope)
+                let value = scope.json(try source.evaluate(&scope))
                 switch value {
                 case .null: continue
                 case .object(let object): for (k, v) in object { merged[k] = v }
                 default: throw EvaluationError("'merge' needs objects, got \(value.kindName)")
                 }
             }
-            return .object(merged)
+            return .json(.object(merged))
         case .join(let source, let separator):
             var parts: [String] = []
-            for element in try Self.elements(source.evaluate(&scope)) where !element.isEmptyValue {
-                parts.append(try Self.text(of: element))
+            for element in scope.elements(try source.evaluate(&scope)) where !scope.isEmpty(element) {
+                parts.append(try scope.text(element))
             }
-            return parts.isEmpty ? .null : .string(parts.joined(separator: separator))
+            return parts.isEmpty ? .null : .json(.string(parts.joined(separator: separator)))
         case .first(let source):
             let value = try source.evaluate(&scope)
-            if case .array(let a) = value { return a.first ?? .null }
-            return value
+            guard scope.isArray(value) else { return value }
+            return scope.elements(value).first ?? .null
         default:
             return try evaluate(&scope)
-        }
-    }
-
-    static func elements(_ value: JSONValue) -> [JSONValue] {
-        switch value {
-        case .null: return []
-        case .array(let a): return a
-        default: return [value]
         }
     }
 
@@ -115,13 +112,14 @@ extension Condition {
     func holds(_ scope: inout Scope) throws(EvaluationError) -> Bool {
         switch self {
         case .always: return true
-        case .exists(let e): return !(try e.evaluate(&scope).isEmptyValue)
-        case .missing(let e): return try e.evaluate(&scope).isEmptyValue
-        case .equal(let a, let b): return Self.equal(try a.evaluate(&scope), try b.evaluate(&scope))
-        case .notEqual(let a, let b): return !Self.equal(try a.evaluate(&scope), try b.evaluate(&scope))
+        case .exists(let e): return !scope.isEmpty(try e.evaluate(&scope))
+        case .missing(let e): return scope.isEmpty(try e.evaluate(&scope))
+        case .equal(let a, let b): return scope.equal(try a.evaluate(&scope), try b.evaluate(&scope))
+        case .notEqual(let a, let b): return !scope.equal(try a.evaluate(&scope), try b.evaluate(&scope))
         case .oneOf(let e, let options):
             let value = try e.evaluate(&scope)
-            return options.contains { Self.equal(value, $0) }
+            for option in options where scope.equal(value, .json(option)) { return true }
+            return false
         case .not(let inner): return !(try inner.holds(&scope))
         case .all(let terms):
             for term in terms where !(try term.holds(&scope)) { return false }
@@ -130,11 +128,5 @@ extension Condition {
             for term in terms where try term.holds(&scope) { return true }
             return false
         }
-    }
-
-    /// Equality where "" and null both mean "nothing".
-    static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        if a.isEmptyValue || b.isEmptyValue { return a.isEmptyValue && b.isEmptyValue }
-        return JSONValue.semanticallyEqual(a, b)
     }
 }

@@ -1,35 +1,14 @@
-/// The state of one evaluation: the payload, the current element and the variable slots.
-struct Scope {
-    let document: JSONValue
-    var current: JSONValue
-    var slots: [JSONValue]
-    let nullStrings: [String]
-    let zone: TimeZoneSpec?
-    let region: String
-    let functionContext: FunctionContext
-
-    func start(of reference: PathReference) -> JSONValue {
-        switch reference.path.root {
-        case .document: return document
-        case .current: return current
-        case .variable: return slots[reference.slot!]
-        }
-    }
-}
-
 extension Expression {
-    func evaluate(_ scope: inout Scope) throws(EvaluationError) -> JSONValue {
+    func evaluate(_ scope: inout Scope) throws(EvaluationError) -> Value {
         switch self {
         case .literal(let value):
-            return value
+            return .json(value)
         case .path(let reference):
-            guard let value = reference.path.first(from: scope.start(of: reference), document: scope.document) else {
-                return .null
-            }
-            if case .string(let s) = value, !scope.nullStrings.isEmpty, scope.nullStrings.contains(s) { return .null }
+            guard let value = scope.first(reference.path, from: scope.start(of: reference)) else { return .null }
+            for null in scope.nullStrings where scope.isString(value, null) { return .null }
             return value
         case .list(let reference):
-            return .array(reference.path.select(from: scope.start(of: reference), document: scope.document))
+            return scope.list(scope.select(reference.path, from: scope.start(of: reference)))
         case .template(let parts):
             var out = ""
             for part in parts {
@@ -37,61 +16,62 @@ extension Expression {
                 case .text(let text): out += text
                 case .value(let expression):
                     let value = try expression.evaluate(&scope)
-                    if value.isNull { return .null }
-                    out += try Self.text(of: value)
+                    if scope.isNull(value) { return .null }
+                    out += try scope.text(value)
                 }
             }
-            return .string(out)
+            return .json(.string(out))
         case .coalesce(let candidates):
             for candidate in candidates {
                 let value = try candidate.evaluate(&scope)
-                if !value.isEmptyValue { return value }
+                if !scope.isEmpty(value) { return value }
             }
             return .null
         case .map(let input, let table, let defaultValue, let ignoreCase):
             let value = try input.evaluate(&scope)
-            if value.isEmptyValue {
-                return defaultValue ?? .null
+            if scope.isEmpty(value) {
+                return .json(defaultValue ?? .null)
             }
-            var key = try Self.text(of: value)
+            var key = try scope.text(value)
             if ignoreCase { key = key.lowercased() }
-            if let mapped = table[key] { return mapped }
-            if let defaultValue { return defaultValue }
+            if let mapped = table[key] { return .json(mapped) }
+            if let defaultValue { return .json(defaultValue) }
             let known = table.keys.sorted()
             let list = known.count <= 24 ? " (known: \(known.joined(separator: ", ")))" : ""
             throw EvaluationError("'\(key)' is not a known value\(list)")
         case .convert(let input, let conversion):
-            return try Self.convert(try input.evaluate(&scope), to: conversion)
+            return .json(try Self.convert(scope.json(try input.evaluate(&scope)), to: conversion))
         case .text(let input, let operation):
             let value = try input.evaluate(&scope)
-            if value.isNull { return .null }
-            let text = try Self.text(of: value)
+            if scope.isNull(value) { return .null }
+            let text = try scope.text(value)
             switch operation {
-            case .trim: return .string(text.trimmingWhitespace())
-            case .lowercase: return .string(text.lowercased())
-            case .uppercase: return .string(text.uppercased())
+            case .trim: return .json(.string(text.trimmingWhitespace()))
+            case .lowercase: return .json(.string(text.lowercased()))
+            case .uppercase: return .json(.string(text.uppercased()))
             }
         case .time(let input, let format, let zone):
             let value = try input.evaluate(&scope)
-            if value.isEmptyValue { return .null }
+            if scope.isEmpty(value) { return .null }
             do {
-                return .string(try format.parse(value, zone: zone ?? scope.zone).description)
+                return .json(.string(try format.parse(scope.json(value), zone: zone ?? scope.zone).description))
             } catch {
                 throw EvaluationError(error.message)
             }
         case .phone(let input, let region):
-            let value = try input.evaluate(&scope)
+            let value = scope.json(try input.evaluate(&scope))
             switch value {
             case .null: return .null
-            case .string(let s): return PhoneNormalizer.normalize(s, defaultRegion: region ?? scope.region).json
-            case .int(let i): return PhoneNormalizer.normalize(String(i), defaultRegion: region ?? scope.region).json
+            case .string(let s): return .json(PhoneNormalizer.normalize(s, defaultRegion: region ?? scope.region).json)
+            case .int(let i):
+                return .json(PhoneNormalizer.normalize(String(i), defaultRegion: region ?? scope.region).json)
             default: throw EvaluationError("expected a phone number string, got \(value.kindName)")
             }
         case .secondsBetween(let a, let b):
             guard let start = try Self.time(a.evaluate(&scope), scope),
                 let end = try Self.time(b.evaluate(&scope), scope)
             else { return .null }
-            return .double(start.seconds(to: end))
+            return .json(.double(start.seconds(to: end)))
         case .earliest(let candidates), .latest(let candidates):
             var best: Timestamp?
             var isEarliest = false
@@ -101,34 +81,34 @@ extension Expression {
                 if let b = best, isEarliest ? b <= t : b >= t { continue }
                 best = t
             }
-            return best.map { .string($0.description) } ?? .null
+            return best.map { .json(.string($0.description)) } ?? .null
         case .object(let pairs, let dropEmpty):
             var object = JSONObject()
             object.reserveCapacity(pairs.count)
             for (key, expression) in pairs {
                 do {
-                    let value = try expression.evaluate(&scope)
+                    let value = scope.json(try expression.evaluate(&scope))
                     if dropEmpty, value.isNull || value == .string("") { continue }
                     object.appendUnchecked(key, value)
                 } catch {
                     throw error.inside(key)
                 }
             }
-            return .object(object)
+            return .json(.object(object))
         case .array(let elements):
             var out: [JSONValue] = []
             out.reserveCapacity(elements.count)
             for (i, element) in elements.enumerated() {
-                do { out.append(try element.evaluate(&scope)) } catch { throw error.inside("[\(i)]") }
+                do { out.append(scope.json(try element.evaluate(&scope))) } catch { throw error.inside("[\(i)]") }
             }
-            return .array(out)
+            return .json(.array(out))
         case .conditional(let condition, let then, let otherwise):
             return try condition.holds(&scope) ? then.evaluate(&scope) : otherwise.evaluate(&scope)
         case .function(let function, let arguments):
             var values: [JSONValue] = []
-            for argument in arguments { values.append(try argument.evaluate(&scope)) }
+            for argument in arguments { values.append(scope.json(try argument.evaluate(&scope))) }
             do {
-                return try function.body(values, scope.functionContext)
+                return .json(try function.body(values, scope.functionContext))
             } catch {
                 throw EvaluationError("\(function.name): \(error.message)")
             }
@@ -138,10 +118,10 @@ extension Expression {
     }
 
     /// A time value from an expression: RFC 3339 / ISO 8601 text, read in the scope's zone.
-    static func time(_ value: JSONValue, _ scope: Scope) throws(EvaluationError) -> Timestamp? {
-        if value.isEmptyValue { return nil }
+    static func time(_ value: Value, _ scope: Scope) throws(EvaluationError) -> Timestamp? {
+        if scope.isEmpty(value) { return nil }
         do {
-            return try TimeFormat.iso8601.parse(value, zone: scope.zone)
+            return try TimeFormat.iso8601.parse(scope.json(value), zone: scope.zone)
         } catch {
             throw EvaluationError(error.message)
         }
