@@ -135,7 +135,10 @@ extension CompiledMapping {
 
         var slots = [JSONValue](repeating: .null, count: CallRecord.fieldNames.count)
         for field in callFields {
-            do { slots[field.index] = scope.json(try field.value.evaluate(&scope)) } catch {
+            do {
+                let value = try field.value.evaluate(&scope)
+                slots[field.index] = scope.json(value)
+            } catch {
                 throw error.inside(field.key).inside("call")
             }
         }

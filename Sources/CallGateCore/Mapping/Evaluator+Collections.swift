@@ -2,7 +2,8 @@ extension Expression {
     func evaluateCollection(_ scope: inout Scope) throws(EvaluationError) -> Value {
         switch self {
         case .each(let source, let slot, let body):
-            let elements = scope.elements(try source.evaluate(&scope))
+            let sourceValue = try source.evaluate(&scope)
+            let elements = scope.elements(sourceValue)
             let saved = (scope.current, scope.slots[slot])
             defer { (scope.current, scope.slots[slot]) = saved }
             var out: [JSONValue] = []
@@ -17,7 +18,8 @@ extension Expression {
             return .json(.array(out))
         case .flatten(let source):
             var out: [Value] = []
-            for element in scope.elements(try source.evaluate(&scope)) {
+            let sourceValue = try source.evaluate(&scope)
+            for element in scope.elements(sourceValue) {
                 if scope.isArray(element) {
                     out.append(contentsOf: scope.elements(element))
                 } else if !scope.isNull(element) {
@@ -26,7 +28,8 @@ extension Expression {
             }
             return scope.list(out)
         case .filter(let source, let slot, let condition):
-            let elements = scope.elements(try source.evaluate(&scope))
+            let sourceValue = try source.evaluate(&scope)
+            let elements = scope.elements(sourceValue)
             let saved = (scope.current, scope.slots[slot])
             defer { (scope.current, scope.slots[slot]) = saved }
             var out: [Value] = []
@@ -37,7 +40,8 @@ extension Expression {
             }
             return scope.list(out)
         case .sort(let source, let slot, let key, let descending):
-            let elements = scope.elements(try source.evaluate(&scope))
+            let sourceValue = try source.evaluate(&scope)
+            let elements = scope.elements(sourceValue)
             let saved = (scope.current, scope.slots[slot])
             defer { (scope.current, scope.slots[slot]) = saved }
             var keyed: [(key: JSONValue, index: Int, value: Value)] = []
@@ -45,7 +49,8 @@ extension Expression {
             for (i, element) in elements.enumerated() {
                 scope.current = element
                 scope.slots[slot] = element
-                keyed.append((scope.json(try key.evaluate(&scope)), i, element))
+                let keyValue = try key.evaluate(&scope)
+                keyed.append((scope.json(keyValue), i, element))
             }
             // Stable: equal keys keep their input order; elements without a key go last.
             keyed.sort { a, b in
@@ -74,7 +79,8 @@ extension Expression {
         case .merge(let sources):
             var merged = JSONObject()
             for source in sources {
-                let value = scope.json(try source.evaluate(&scope))
+                let evaluated = try source.evaluate(&scope)
+                let value = scope.json(evaluated)
                 switch value {
                 case .null: continue
                 case .object(let object): for (k, v) in object { merged[k] = v }
@@ -84,7 +90,8 @@ extension Expression {
             return .json(.object(merged))
         case .join(let source, let separator):
             var parts: [String] = []
-            for element in scope.elements(try source.evaluate(&scope)) where !scope.isEmpty(element) {
+            let sourceValue = try source.evaluate(&scope)
+            for element in scope.elements(sourceValue) where !scope.isEmpty(element) {
                 parts.append(try scope.text(element))
             }
             return parts.isEmpty ? .null : .json(.string(parts.joined(separator: separator)))
@@ -112,10 +119,20 @@ extension Condition {
     func holds(_ scope: inout Scope) throws(EvaluationError) -> Bool {
         switch self {
         case .always: return true
-        case .exists(let e): return !scope.isEmpty(try e.evaluate(&scope))
-        case .missing(let e): return scope.isEmpty(try e.evaluate(&scope))
-        case .equal(let a, let b): return scope.equal(try a.evaluate(&scope), try b.evaluate(&scope))
-        case .notEqual(let a, let b): return !scope.equal(try a.evaluate(&scope), try b.evaluate(&scope))
+        case .exists(let e):
+            let value = try e.evaluate(&scope)
+            return !scope.isEmpty(value)
+        case .missing(let e):
+            let value = try e.evaluate(&scope)
+            return scope.isEmpty(value)
+        case .equal(let a, let b):
+            let x = try a.evaluate(&scope)
+            let y = try b.evaluate(&scope)
+            return scope.equal(x, y)
+        case .notEqual(let a, let b):
+            let x = try a.evaluate(&scope)
+            let y = try b.evaluate(&scope)
+            return !scope.equal(x, y)
         case .oneOf(let e, let options):
             let value = try e.evaluate(&scope)
             for option in options where scope.equal(value, .json(option)) { return true }

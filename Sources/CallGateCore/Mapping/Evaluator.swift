@@ -4,7 +4,7 @@ extension Expression {
         case .literal(let value):
             return .json(value)
         case .path(let reference):
-            guard let value = scope.first(reference.path, from: scope.start(of: reference)) else { return .null }
+            guard let value = scope.first(reference) else { return .null }
             for null in scope.nullStrings where scope.isString(value, null) { return .null }
             return value
         case .list(let reference):
@@ -40,7 +40,8 @@ extension Expression {
             let list = known.count <= 24 ? " (known: \(known.joined(separator: ", ")))" : ""
             throw EvaluationError("'\(key)' is not a known value\(list)")
         case .convert(let input, let conversion):
-            return .json(try Self.convert(scope.json(try input.evaluate(&scope)), to: conversion))
+            let value = try input.evaluate(&scope)
+            return .json(try Self.convert(scope.json(value), to: conversion))
         case .text(let input, let operation):
             let value = try input.evaluate(&scope)
             if scope.isNull(value) { return .null }
@@ -59,7 +60,8 @@ extension Expression {
                 throw EvaluationError(error.message)
             }
         case .phone(let input, let region):
-            let value = scope.json(try input.evaluate(&scope))
+            let evaluated = try input.evaluate(&scope)
+            let value = scope.json(evaluated)
             switch value {
             case .null: return .null
             case .string(let s): return .json(PhoneNormalizer.normalize(s, defaultRegion: region ?? scope.region).json)
@@ -68,8 +70,9 @@ extension Expression {
             default: throw EvaluationError("expected a phone number string, got \(value.kindName)")
             }
         case .secondsBetween(let a, let b):
-            guard let start = try Self.time(a.evaluate(&scope), scope),
-                let end = try Self.time(b.evaluate(&scope), scope)
+            let first = try a.evaluate(&scope)
+            let second = try b.evaluate(&scope)
+            guard let start = try Self.time(first, scope), let end = try Self.time(second, scope)
             else { return .null }
             return .json(.double(start.seconds(to: end)))
         case .earliest(let candidates), .latest(let candidates):
@@ -77,7 +80,8 @@ extension Expression {
             var isEarliest = false
             if case .earliest = self { isEarliest = true }
             for candidate in candidates {
-                guard let t = try Self.time(candidate.evaluate(&scope), scope) else { continue }
+                let value = try candidate.evaluate(&scope)
+                guard let t = try Self.time(value, scope) else { continue }
                 if let b = best, isEarliest ? b <= t : b >= t { continue }
                 best = t
             }
@@ -87,7 +91,8 @@ extension Expression {
             object.reserveCapacity(pairs.count)
             for (key, expression) in pairs {
                 do {
-                    let value = scope.json(try expression.evaluate(&scope))
+                    let evaluated = try expression.evaluate(&scope)
+                    let value = scope.json(evaluated)
                     if dropEmpty, value.isNull || value == .string("") { continue }
                     object.appendUnchecked(key, value)
                 } catch {
@@ -99,14 +104,20 @@ extension Expression {
             var out: [JSONValue] = []
             out.reserveCapacity(elements.count)
             for (i, element) in elements.enumerated() {
-                do { out.append(scope.json(try element.evaluate(&scope))) } catch { throw error.inside("[\(i)]") }
+                do {
+                    let value = try element.evaluate(&scope)
+                    out.append(scope.json(value))
+                } catch { throw error.inside("[\(i)]") }
             }
             return .json(.array(out))
         case .conditional(let condition, let then, let otherwise):
             return try condition.holds(&scope) ? then.evaluate(&scope) : otherwise.evaluate(&scope)
         case .function(let function, let arguments):
             var values: [JSONValue] = []
-            for argument in arguments { values.append(scope.json(try argument.evaluate(&scope))) }
+            for argument in arguments {
+                let value = try argument.evaluate(&scope)
+                values.append(scope.json(value))
+            }
             do {
                 return .json(try function.body(values, scope.functionContext))
             } catch {

@@ -37,9 +37,27 @@ indirect enum Expression: Sendable {
 }
 
 /// A path plus, for `$name` paths, the slot its variable lives in.
-struct PathReference: Sendable {
+/// A class so that evaluating one retains a single reference instead of copying the path's parts.
+final class PathReference: Sendable {
     let path: JSONPath
     let slot: Int?
+    /// Where evaluation starts, without the variable's name.
+    let start: Start
+    /// The path's segments.
+    let segments: [JSONPath.Segment]
+
+    enum Start { case document, current, slot(Int) }
+
+    init(path: JSONPath, slot: Int?) {
+        self.path = path
+        self.slot = slot
+        self.segments = path.segments
+        switch path.root {
+        case .document: start = .document
+        case .current: start = .current
+        case .variable: start = .slot(slot ?? 0)
+        }
+    }
 }
 
 enum TemplatePart: Sendable {

@@ -11,9 +11,9 @@ enum Value {
 
 /// The state of one evaluation: the payload, the current element and the variable slots.
 ///
-/// A class: expressions take it `inout` while their arguments are evaluated, and a struct this
-/// size would be copied at every such call.
-final class Scope {
+/// Expressions take it `inout`; evaluate subexpressions into locals before passing their values
+/// to a method of the scope, or the whole scope is copied for the call.
+struct Scope {
     /// The payload's tape when it was parsed into one (empty when the payload is a `JSONValue`).
     let tape: JSONTape
     let document: Value
@@ -24,26 +24,35 @@ final class Scope {
     let region: String
     let functionContext: FunctionContext
 
-    init(
-        tape: JSONTape, document: Value, current: Value, slots: [Value], nullStrings: [String],
-        zone: TimeZoneSpec?, region: String, functionContext: FunctionContext
-    ) {
-        self.tape = tape
-        self.document = document
-        self.current = current
-        self.slots = slots
-        self.nullStrings = nullStrings
-        self.zone = zone
-        self.region = region
-        self.functionContext = functionContext
-    }
-
     func start(of reference: PathReference) -> Value {
-        switch reference.path.root {
+        switch reference.start {
         case .document: return document
         case .current: return current
-        case .variable: return slots[reference.slot!]
+        case .slot(let slot): return slots[slot]
         }
+    }
+
+    /// The first node `reference` selects, or nil.
+    func first(_ reference: PathReference) -> Value? {
+        let segments = reference.segments
+        var value = start(of: reference)
+        var n = 0
+        while n < segments.count {
+            guard case .node(let i) = value else { break }
+            switch segments[n] {
+            case .name(let name):
+                guard let k = tape.member(i, name) else { return nil }
+                value = .node(k)
+            case .index(let index):
+                guard let k = tape.element(i, index) else { return nil }
+                value = .node(k)
+            default:
+                return select(segments[n...], from: value).first
+            }
+            n += 1
+        }
+        if n == segments.count { return value }
+        return first(reference.path, from: value, at: n)
     }
 
     /// The value as a `JSONValue` (payload nodes are copied out here).
@@ -145,9 +154,10 @@ final class Scope {
     // MARK: Paths
 
     /// The first node `path` selects from `start`, or nil.
-    func first(_ path: JSONPath, from start: Value) -> Value? {
+    func first(_ path: JSONPath, from start: Value, at startSegment: Int = 0) -> Value? {
         var value = start
-        for (n, segment) in path.segments.enumerated() {
+        for n in startSegment..<path.segments.count {
+            let segment = path.segments[n]
             switch (value, segment) {
             case (.node(let i), .name(let name)):
                 guard let k = tape.member(i, name) else { return nil }
