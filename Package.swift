@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure core: canonical model, JSON, JSONPath, mapping engine, adapter protocol, config model.
@@ -47,13 +48,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The running gateway: HTTP ingest on Hummingbird, source authentication, lifecycle.
+        // The running gateway: HTTP ingest on Hummingbird, source authentication, delivery workers,
+        // lifecycle.
         .target(
             name: "CallGateServer",
             dependencies: [
                 "CallGateKit",
                 "CallGateStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CallGateCore
 import CallGateKit
 import CallGateStore
@@ -73,10 +74,19 @@ public struct Gateway: Sendable {
                 address: .hostname(config.server.host, port: config.server.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+        // Services stop in reverse order: the server drains first, then the delivery workers finish
+        // their attempts, then the HTTP client and the store close.
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+        let workers = DeliveryWorker.workers(
+            config: config, store: store, wakeups: service.wakeups, client: client, logger: logger)
+        var services: [any Service] = [StoreService(store: store, retention: config.retention, logger: logger)]
+        services.append(HTTPClientService(client: client))
+        services.append(contentsOf: workers.map { $0 as any Service })
+        services.append(app)
         let group = ServiceGroup(
-            configuration: .init(
-                services: [StoreService(store: store, retention: config.retention, logger: logger), app],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }
@@ -112,6 +122,18 @@ struct StoreService: Service {
         }
         try await store.close()
         logger.info("store closed")
+    }
+}
+
+/// Shuts the delivery HTTP client down once the workers have stopped.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        }
+        try await client.shutdown()
     }
 }
 

@@ -71,6 +71,8 @@ public struct IngestService: Sendable {
     let routes: SinkRoutes
     let logger: Logger
     let now: @Sendable () -> Timestamp
+    /// Wakes the delivery workers of the sinks new events are routed to.
+    public let wakeups: Wakeups
 
     /// - Throws: `GatewayStartError` for settings that cannot run (bad CIDR, a source without auth
     ///   on a non-loopback address).
@@ -78,6 +80,7 @@ public struct IngestService: Sendable {
         normalizer: Normalizer, store: any CallStore, logger: Logger,
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now }
     ) throws(GatewayStartError) {
+        wakeups = Wakeups(sinks: normalizer.config.sinks.map(\.id))
         let server = normalizer.config.server
         var sources: [String: IngestSource] = [:]
         for pipeline in normalizer.pipelines {
@@ -232,6 +235,7 @@ public struct IngestService: Sendable {
                 "store write failed", metadata: ["source": .string(request.source), "error": "\(error)"])
             return .error(503, "store_unavailable", "the request could not be stored; retry later")
         }
+        if !outcome.isDuplicate { await wakeups.signalAll() }
         return GatewayResponse(status: 200, body: Self.acceptance(outcome))
     }
 

@@ -9,6 +9,8 @@ public actor MemoryStore: CallStore {
         var calls: [String: CallRecord] = [:]
         var deliveries: [Delivery] = []
         var quarantine: [QuarantineEntry] = []
+        var attempts: [DeliveryAttempt] = []
+        var disabled: [String: SinkState] = [:]
 
         mutating func insertRequest(_ record: IngestRecord) throws -> Int64 {
             let id = Int64(requests.count + 1)
@@ -108,6 +110,67 @@ public actor MemoryStore: CallStore {
             count += 1
         }
         return count
+    }
+
+    public func dueDeliveries(sink: String, now: Timestamp, limit: Int, excluding: Set<Int64>) throws
+        -> [DueDelivery]
+    {
+        try checkOpen()
+        let due = state.deliveries.filter {
+            $0.sink == sink && $0.status == .pending && $0.nextAttemptAt <= now && !excluding.contains($0.id)
+        }.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+        return due.prefix(limit).map { row in
+            var event = state.events[state.eventIndex[row.eventId]!].event
+            return DueDelivery(
+                id: row.id, eventId: row.eventId, sink: sink, attempts: row.attempts, event: event.jsonBytes())
+        }
+    }
+
+    public func nextDue(sink: String) -> Timestamp? {
+        state.deliveries.filter { $0.sink == sink && $0.status == .pending }.map(\.nextAttemptAt).min()
+    }
+
+    public func recordAttempt(_ attempt: DeliveryAttempt) throws {
+        try checkOpen()
+        guard let i = state.deliveries.firstIndex(where: { $0.id == attempt.deliveryId }) else {
+            throw StoreError("no delivery \(attempt.deliveryId)")
+        }
+        state.attempts.append(attempt)
+        state.deliveries[i].attempts += 1
+        state.deliveries[i].lastError = attempt.error
+        switch attempt.result {
+        case .delivered: state.deliveries[i].status = .delivered
+        case .dead: state.deliveries[i].status = .dead
+        case .retry(let at): state.deliveries[i].nextAttemptAt = at
+        }
+        let sink = state.deliveries[i].sink
+        if attempt.disablesSink, state.disabled[sink] == nil {
+            state.disabled[sink] = SinkState(sink: sink, reason: attempt.error, since: attempt.at)
+        }
+    }
+
+    public func attempts(delivery: Int64) -> [DeliveryAttempt] {
+        state.attempts.filter { $0.deliveryId == delivery }
+    }
+
+    public func replayDead(sink: String?, since: Timestamp?, now: Timestamp) throws -> Int {
+        try checkOpen()
+        var count = 0
+        for i in state.deliveries.indices where state.deliveries[i].status == .dead {
+            if let sink, state.deliveries[i].sink != sink { continue }
+            if let since, state.deliveries[i].createdAt < since { continue }
+            state.deliveries[i].status = .pending
+            state.deliveries[i].nextAttemptAt = now
+            count += 1
+        }
+        return count
+    }
+
+    public func disabledSinks() -> [SinkState] { state.disabled.values.sorted { $0.sink < $1.sink } }
+
+    public func setSink(_ sink: String, disabled: Bool, reason: String?, at time: Timestamp) throws {
+        try checkOpen()
+        state.disabled[sink] = disabled ? SinkState(sink: sink, reason: reason, since: time) : nil
     }
 
     public func checkWritable() throws { try checkOpen() }

@@ -6,7 +6,7 @@ import CallGateCore
 /// `ingest` and `quarantine` return only once their writes are durable: the HTTP answer is sent
 /// after that, so nothing acknowledged can be lost. Two implementations: `SQLiteStore` (embedded,
 /// WAL, group commit) and `MemoryStore` (tests).
-public protocol CallStore: Sendable {
+public protocol CallStore: Outbox {
     /// Commits one request and its events (deduplicated, revised, merged) with their outbox rows in
     /// one transaction.
     func ingest(_ record: IngestRecord) async throws -> IngestOutcome
