@@ -41,7 +41,8 @@ struct BenchMapCommand: ParsableCommand {
         let stages = try benchmark.stages()
         print(
             String(
-                format: "  stages    parse %.1f µs, map %.1f µs (of which event ids %.1f µs), encode %.1f µs per payload",
+                format:
+                    "  stages    parse %.1f µs, map %.1f µs (of which event ids %.1f µs), encode %.1f µs per payload",
                 stages.parse, stages.map, stages.identity, stages.encode))
         guard FileManager.default.fileExists(atPath: jqProgram) else {
             print("  jq        skipped: \(jqProgram) not found (--jq-program)")
