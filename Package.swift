@@ -85,6 +85,7 @@ let package = Package(
                 "CallGateServer", "CallGateStore", "CallGateKit", "CallGateTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ],

@@ -76,9 +76,7 @@ public struct Gateway: Sendable {
             logger: logger)
         // Services stop in reverse order: the server drains first, then the delivery workers finish
         // their attempts, then the HTTP client and the store close.
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+        let client = DeliveryWorker.makeHTTPClient()
         let workers = DeliveryWorker.workers(
             config: config, store: store, wakeups: service.wakeups, client: client, logger: logger)
         var services: [any Service] = [StoreService(store: store, retention: config.retention, logger: logger)]

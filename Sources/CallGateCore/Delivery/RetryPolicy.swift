@@ -107,18 +107,16 @@ extension Timestamp {
         var month: Int64?
         var year: Int64?
         var clock: [Int64]?
-        if parts.count == 5, parts[4] == "GMT" {
-            // IMF-fixdate: day, DD Mon YYYY HH:MM:SS GMT — or RFC 850: weekday, DD-Mon-YY HH:MM:SS GMT
+        if parts.count == 4, parts[3] == "GMT" {
+            // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
             let dmy = parts[1].split(separator: "-")
-            if dmy.count == 3 {
-                day = Int64(dmy[0])
-                month = months.firstIndex(of: String(dmy[1])).map { Int64($0 + 1) }
-                year = Int64(dmy[2]).map { $0 < 70 ? 2000 + $0 : ($0 < 100 ? 1900 + $0 : $0) }
-                clock = Self.clock(parts[2])
-            } else if parts.count == 5 {
-                return nil
-            }
+            guard dmy.count == 3 else { return nil }
+            day = Int64(dmy[0])
+            month = months.firstIndex(of: String(dmy[1])).map { Int64($0 + 1) }
+            year = Int64(dmy[2]).map { $0 < 70 ? 2000 + $0 : ($0 < 100 ? 1900 + $0 : $0) }
+            clock = Self.clock(parts[2])
         } else if parts.count == 6, parts[5] == "GMT" {
+            // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
             day = Int64(parts[1])
             month = months.firstIndex(of: parts[2]).map { Int64($0 + 1) }
             year = Int64(parts[3])

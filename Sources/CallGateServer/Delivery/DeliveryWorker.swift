@@ -39,6 +39,16 @@ public struct DeliveryWorker: Service {
             maxRetryAfter: sink.maxRetryAfter)
     }
 
+    /// The HTTP client deliveries share: redirects are not followed (a 3xx is a failed attempt),
+    /// and a connection that cannot be made fails the attempt at once, so the sink's retry schedule
+    /// (not the client's own reconnection backoff) decides when to try again.
+    public static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     /// The sinks' workers, sharing one HTTP client.
     static func workers(
         config: CallGateConfig, store: any CallStore, wakeups: Wakeups, client: HTTPClient, logger: Logger

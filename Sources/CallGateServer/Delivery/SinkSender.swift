@@ -105,6 +105,8 @@ actor OAuth2TokenCache {
     let settings: CallGateConfig.OAuth2
     let client: HTTPClient
     private var cached: (value: String, expires: ContinuousClock.Instant)?
+    /// A fetch under way: concurrent deliveries wait for it instead of fetching their own.
+    private var fetching: Task<Token, Never>?
 
     init(settings: CallGateConfig.OAuth2, client: HTTPClient) {
         self.settings = settings
@@ -121,6 +123,22 @@ actor OAuth2TokenCache {
 
     func token() async -> Token {
         if let cached, ContinuousClock.now < cached.expires { return .success(cached.value) }
+        if let fetching { return await fetching.value }
+        let task = Task { await fetch() }
+        fetching = task
+        let token = await task.value
+        fetching = nil
+        if case .success(let value) = token, let lifetime = lastLifetime {
+            // Renewed a little early, so a token does not expire in flight.
+            let usable = max(0, lifetime - min(60, lifetime / 10))
+            cached = (value, ContinuousClock.now + .milliseconds(Int64(usable * 1000)))
+        }
+        return token
+    }
+
+    private var lastLifetime: Double?
+
+    private func fetch() async -> Token {
         var form = [("grant_type", "client_credentials")]
         if let scope = settings.scope { form.append(("scope", scope)) }
         var request = HTTPClientRequest(url: settings.tokenURL)
@@ -143,10 +161,7 @@ actor OAuth2TokenCache {
             guard let token = json["access_token"]?.stringValue, !token.isEmpty else {
                 return .failure("the token endpoint's answer has no access_token")
             }
-            let lifetime = json["expires_in"]?.numberValue ?? 3600
-            // Renewed a little early, so a token does not expire in flight.
-            let usable = max(0, lifetime - min(60, lifetime / 10))
-            cached = (token, ContinuousClock.now + .milliseconds(Int64(usable * 1000)))
+            lastLifetime = json["expires_in"]?.numberValue ?? 3600
             return .success(token)
         } catch {
             return .failure("the token endpoint could not be reached: \(HTTPSinkSender.describe(error))")

@@ -1,0 +1,360 @@
+import AsyncHTTPClient
+import CallGateCore
+import CallGateKit
+import CallGateStore
+import CallGateTestSupport
+import Foundation
+import Logging
+import NIOCore
+import Testing
+
+@testable import CallGateServer
+
+/// `Tests/Support/sink_receiver.py` on loopback: records what arrives, verifies Standard Webhooks
+/// signatures with the `standardwebhooks` package and reads CloudEvents with the `cloudevents` SDK.
+final class Receiver: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+
+    init(_ plan: JSONValue = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", PackageRoot.path("Tests/Support/sink_receiver.py").path, JSONWriter.compact.string(plan),
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains("\n") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let port = Int(seen.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+        else {
+            process.terminate()
+            throw StoreError("the receiver did not start: \(seen)")
+        }
+        self.port = port
+    }
+
+    var hook: String { "http://127.0.0.1:\(port)/hook" }
+
+    /// Everything received so far, and how many OAuth tokens were issued.
+    func received() async throws -> (deliveries: [JSONValue], tokens: Int) {
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)/_received"), timeout: .seconds(10))
+        let json = try JSONParser.parse(Array(buffer: try await response.body.collect(upTo: 16 << 20)))
+        return (json["received"]?.arrayValue ?? [], Int(json["tokens_issued"]?.numberValue ?? 0))
+    }
+
+    func revokeToken() async throws {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/_revoke")
+        request.method = .POST
+        _ = try await HTTPClient.shared.execute(request, timeout: .seconds(10)).body.collect(upTo: 1024)
+    }
+
+    /// SIGKILL: the test process may have SIGTERM ignored (signal handling installs SIG_IGN),
+    /// and children inherit that.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
+
+/// A gateway with one open MiiTel source and the given sinks, on an in-memory store; its delivery
+/// workers run while `deliver` runs its body.
+struct DeliveryHarness {
+    let gateway: Gateway
+    let store: MemoryStore
+    let config: CallGateConfig
+
+    static func make(sinks: String) throws -> DeliveryHarness {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("callgate.yaml")
+        try """
+        server: { host: 127.0.0.1, port: 0 }
+        store: { sqlite: unused.sqlite }
+        sources:
+          - { id: miitel, adapter: miitel, region: JP, mapping: \(PackageRoot.path("Mappings/miitel.yaml").path) }
+        sinks:
+        \(sinks)
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let normalizer = try Normalizer.load(configFile: file.path, environment: [:])
+        let store = MemoryStore()
+        var logger = Logger(label: "delivery-test")
+        logger.logLevel = .error
+        return DeliveryHarness(
+            gateway: try Gateway(normalizer: normalizer, store: store, logger: logger), store: store,
+            config: normalizer.config)
+    }
+
+    /// Posts the MiiTel sample with its call id replaced, so each call gives a new event.
+    @discardableResult
+    func ingest(call: String) async throws -> String {
+        let template = try Golden.json("miitel", "speech-recognition-ja")
+        var object = template["call"]?.objectValue ?? JSONObject()
+        object["id"] = .string(call)
+        let response = await gateway.service.handle(
+            IngestHTTPRequest(
+                source: "miitel", method: "POST", headers: [("Content-Type", "application/json")], rawQuery: nil,
+                body: JSONWriter.compact.bytes(template.setting("call", .object(object))), peer: "127.0.0.1"))
+        let json = try JSONParser.parse(response.body)
+        try #require(response.status == 200, "\(json)")
+        return try #require(json["id"]?.stringValue)
+    }
+
+    /// Runs the sinks' delivery workers while `body` runs.
+    func deliver<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        let client = DeliveryWorker.makeHTTPClient()
+        var logger = Logger(label: "delivery-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["CALLGATE_TEST_LOG"] == "1" ? .trace : .error
+        let workers = DeliveryWorker.workers(
+            config: config, store: store, wakeups: gateway.service.wakeups, client: client, logger: logger)
+        do {
+            let result = try await withThrowingTaskGroup(of: T?.self) { group in
+                for worker in workers {
+                    group.addTask {
+                        try await worker.run(); return nil
+                    }
+                }
+                let result = try await body()
+                group.cancelAll()
+                return result
+            }
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    /// Waits until `condition` holds, up to `seconds`.
+    func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    func rows(_ status: DeliveryStatus? = nil, sink: String? = nil) async -> [Delivery] {
+        await store.deliveries(status: status, sink: sink)
+    }
+}
+
+@Suite(.serialized) struct DeliveryTests {
+    static let interop = PythonOracle.shouldRun("standardwebhooks", "cloudevents")
+
+    @Test(.enabled(if: interop)) func deliveriesVerifyWithStandardWebhooksAndParseAsCloudEvents() async throws {
+        // The receiver knows only the second of the two secrets (a rotation in progress) and a wrong one.
+        let signed = try Receiver([
+            "secrets": ["whsec_c2Vjb25kLXNlY3JldC1mb3ItdGVzdHM=", "whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA=="]
+        ])
+        let cloud = try Receiver()
+        defer {
+            signed.stop()
+            cloud.stop()
+        }
+        let harness = try DeliveryHarness.make(
+            sinks: """
+                  - id: crm
+                    type: http
+                    url: \(signed.hook)
+                    auth: { standard_webhooks: { secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, whsec_c2Vjb25kLXNlY3JldC1mb3ItdGVzdHM=] } }
+                  - id: bus
+                    type: http
+                    url: \(cloud.hook)
+                    format: cloudevents
+                    exclude: [call.transcript, call.from.raw]
+                """)
+        var ids: [String] = []
+        for i in 0..<3 { ids.append(try await harness.ingest(call: "interop-\(i)")) }
+        let delivered = try await harness.deliver {
+            try await harness.eventually { await harness.rows(.delivered).count == 6 }
+        }
+        #expect(delivered)
+
+        let crm = try await signed.received().deliveries
+        #expect(crm.count == 3)
+        for delivery in crm {
+            // Verified with the second configured secret; the wrong one fails, so verification can fail.
+            let verdicts = delivery["standard_webhooks"]?.arrayValue ?? []
+            #expect(verdicts.count == 2)
+            #expect(verdicts.first == .bool(true), "\(verdicts)")
+            #expect(verdicts.last != .bool(true))
+            let body = try JSONParser.parse(Array((delivery["body"]?.stringValue ?? "").utf8))
+            #expect(delivery["headers"]?["webhook-id"] == body["id"])
+            #expect(delivery["headers"]?["content-type"] == "application/json")
+        }
+        #expect(Set(crm.compactMap { $0["headers"]?["webhook-id"]?.stringValue }) == Set(ids))
+
+        let bus = try await cloud.received().deliveries
+        #expect(bus.count == 3)
+        for delivery in bus {
+            let event = try #require(delivery["cloudevent"])
+            #expect(event["error"] == nil, "\(event)")
+            let attributes = try #require(event["attributes"])
+            #expect(ids.contains(attributes["id"]?.stringValue ?? ""))
+            #expect(attributes["source"] == "/callgate/sources/miitel")
+            #expect(attributes["type"] == "call.completed")
+            #expect(attributes["subject"] == event["data"]?["call"]?["call_key"])
+            #expect(attributes["dataschema"] == .string(DeliveryRequest.dataSchema))
+            #expect(event["data"]?["call"]?["transcript"] == nil)
+            #expect(event["data"]?["call"]?["from"]?["raw"] == nil)
+            #expect(event["data"]?["call"]?["from"]?["e164"] != nil)
+        }
+    }
+
+    @Test func retryAfterIsHonouredAndTheWebhookIdStaysTheSame() async throws {
+        let receiver = try Receiver(["responses": [["status": 503, "headers": ["Retry-After": "2"]]]])
+        defer { receiver.stop() }
+        let harness = try DeliveryHarness.make(
+            sinks: """
+                  - id: crm
+                    type: http
+                    url: \(receiver.hook)
+                    retry: { schedule: [1s] }
+                    auth: { standard_webhooks: { secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw } }
+                """)
+        let id = try await harness.ingest(call: "retry-after")
+        let delivered = try await harness.deliver {
+            try await harness.eventually { await harness.rows(.delivered).count == 1 }
+        }
+        #expect(delivered)
+        let received = try await receiver.received().deliveries
+        try #require(received.count == 2)
+        #expect(received.map { $0["status"] } == [503, 200])
+        #expect(received.map { $0["headers"]?["webhook-id"]?.stringValue } == [id, id])
+        let gap = (received[1]["time"]?.numberValue ?? 0) - (received[0]["time"]?.numberValue ?? 0)
+        #expect(gap >= 1.95, "retried after \(gap) s")
+        let row = try #require(await harness.rows().first)
+        #expect(row.attempts == 2)
+        let attempts = await harness.store.attempts(delivery: row.id)
+        #expect(attempts.map(\.statusCode) == [503, 200])
+        #expect(attempts.first?.error == "HTTP 503")
+    }
+
+    @Test func aReceiverThatIsDownGetsEverythingOnceItIsBack() async throws {
+        // A port that was just free: connection refused until the receiver starts on it.
+        let probe = try Receiver()
+        let port = probe.port
+        probe.stop()
+        let harness = try DeliveryHarness.make(
+            sinks: """
+                  - id: crm
+                    type: http
+                    url: http://127.0.0.1:\(port)/hook
+                    retry: { schedule: [500ms, 500ms, 500ms, 500ms, 500ms, 500ms, 500ms, 500ms, 500ms, 500ms] }
+                """)
+        for i in 0..<3 { try await harness.ingest(call: "down-\(i)") }
+        let receiver = try await harness.deliver { () async throws -> Receiver in
+            _ = try await harness.eventually { await harness.rows().allSatisfy { $0.attempts >= 2 } }
+            let receiver = try Receiver(["port": .int(Int64(port))])
+            _ = try await harness.eventually { await harness.rows(.delivered).count == 3 }
+            return receiver
+        }
+        defer { receiver.stop() }
+        #expect(await harness.rows(.delivered).count == 3)
+        #expect(try await receiver.received().deliveries.count == 3)
+        let first = try #require(await harness.rows().first)
+        let attempts = await harness.store.attempts(delivery: first.id)
+        #expect(attempts.first?.error == "connection refused")
+        #expect(attempts.first?.statusCode == nil)
+    }
+
+    @Test func aClientErrorIsDeadAtOnceAndReplayable() async throws {
+        let receiver = try Receiver(["responses": [["status": 400]]])
+        defer { receiver.stop() }
+        let harness = try DeliveryHarness.make(
+            sinks: "  - { id: crm, type: http, url: \"\(receiver.hook)\" }")
+        try await harness.ingest(call: "bad-request")
+        let (dead, replayed) = try await harness.deliver { () async throws -> (Bool, Int) in
+            let dead = try await harness.eventually { await harness.rows(.dead).count == 1 }
+            try await Task.sleep(for: .milliseconds(500))
+            let replayed = try await harness.store.replayDead(sink: "crm", since: nil, now: .now)
+            await harness.gateway.service.wakeups.signalAll()
+            _ = try await harness.eventually { await harness.rows(.delivered).count == 1 }
+            return (dead, replayed)
+        }
+        #expect(dead)
+        #expect(replayed == 1)
+        #expect(try await receiver.received().deliveries.map { $0["status"] } == [400, 200])
+        let row = try #require(await harness.rows().first)
+        #expect(row.status == .delivered)
+        #expect(row.attempts == 2)
+    }
+
+    @Test func goneDisablesTheSinkUntilItIsEnabled() async throws {
+        let receiver = try Receiver(["responses": [["status": 410]]])
+        defer { receiver.stop() }
+        let harness = try DeliveryHarness.make(
+            sinks: "  - { id: crm, type: http, url: \"\(receiver.hook)\" }")
+        try await harness.ingest(call: "gone-1")
+        let counts = try await harness.deliver { () async throws -> (Int, Int) in
+            _ = try await harness.eventually { await harness.rows(.dead).count == 1 }
+            try await harness.ingest(call: "gone-2")
+            try await Task.sleep(for: .seconds(2))
+            let whileDisabled = try await receiver.received().deliveries.count
+            try await harness.store.setSink("crm", disabled: false, reason: nil, at: .now)
+            _ = try await harness.eventually { await harness.rows(.delivered).count == 1 }
+            return (whileDisabled, try await receiver.received().deliveries.count)
+        }
+        #expect(counts == (1, 2))
+        #expect(await harness.rows(.dead).count == 1)
+        #expect(await harness.store.disabledSinks().isEmpty)
+    }
+
+    @Test func oauth2TokensAreCachedAndFetchedAgainAfterA401() async throws {
+        let receiver = try Receiver(["oauth": ["client_id": "callgate", "client_secret": "s3cret"]])
+        defer { receiver.stop() }
+        let harness = try DeliveryHarness.make(
+            sinks: """
+                  - id: crm
+                    type: http
+                    url: \(receiver.hook)
+                    auth: { oauth2: { token_url: "http://127.0.0.1:\(receiver.port)/token", client_id: callgate, client_secret: s3cret } }
+                """)
+        try await harness.ingest(call: "oauth-1")
+        try await harness.ingest(call: "oauth-2")
+        let tokens = try await harness.deliver { () async throws -> (Int, Int) in
+            _ = try await harness.eventually { await harness.rows(.delivered).count == 2 }
+            let before = try await receiver.received().tokens
+            try await receiver.revokeToken()
+            try await harness.ingest(call: "oauth-3")
+            _ = try await harness.eventually { await harness.rows(.delivered).count == 3 }
+            return (before, try await receiver.received().tokens)
+        }
+        #expect(tokens == (1, 2))
+        let statuses = try await receiver.received().deliveries.map { $0["status"] }
+        #expect(statuses == [200, 200, 401, 200])
+        // The 401 was answered within the same attempt: one attempt per row.
+        #expect(await harness.rows().map(\.attempts) == [1, 1, 1])
+    }
+
+    @Test func aFileSinkAppendsOneLinePerEvent() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-\(UUID().uuidString).jsonl")
+        let harness = try DeliveryHarness.make(sinks: "  - { id: archive, type: file, path: \"\(path.path)\" }")
+        var ids: [String] = []
+        for i in 0..<3 { ids.append(try await harness.ingest(call: "file-\(i)")) }
+        let delivered = try await harness.deliver {
+            try await harness.eventually { await harness.rows(.delivered).count == 3 }
+        }
+        #expect(delivered)
+        let lines = try String(contentsOf: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        let stored = await harness.store.events(callKey: nil, limit: 10)
+        for line in lines {
+            let event = try CallEvent(json: try JSONParser.parse(Array(line.utf8)))
+            #expect(ids.contains(event.id))
+            #expect(stored.contains { $0.id == event.id && $0.json == event.json })
+        }
+    }
+}
