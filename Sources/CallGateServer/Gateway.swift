@@ -63,6 +63,9 @@ public struct Gateway: Sendable {
         }
         router.post("/v1/ingest/:source", use: ingest)
         router.get("/v1/ingest/:source", use: ingest)
+        AdminAPI(
+            store: store, config: config, token: config.admin.token.map(BearerToken.init), wakeups: service.wakeups
+        ).register(on: router)
         return router
     }
 

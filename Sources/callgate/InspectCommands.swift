@@ -100,20 +100,44 @@ struct ReplayCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
     @Flag(help: "Replay quarantined payloads.") var quarantined = false
     @Flag(help: "Re-derive events from stored raw requests.") var reprocess = false
-    @Option(help: "With --reprocess: from this time on (RFC 3339).") var since: String?
+    @Flag(help: "Queue dead deliveries again.") var dead = false
+    @Option(
+        help:
+            "With --reprocess: requests received from this time on; with --dead: deliveries created from then on (RFC 3339)."
+    ) var since: String?
     @Option(help: "Only this source.") var source: String?
+    @Option(help: "With --dead: only this sink.") var sink: String?
 
     func run() async throws {
         try await reportAsync {
-            guard quarantined != reprocess else { throw CLIError("give exactly one of --quarantined or --reprocess") }
-            var from = Timestamp(seconds: 0)
-            if reprocess {
-                guard let since else { throw CLIError("--reprocess needs --since TIME (RFC 3339)") }
+            guard [quarantined, reprocess, dead].filter({ $0 }).count == 1 else {
+                throw CLIError("give exactly one of --quarantined, --reprocess or --dead")
+            }
+            var from: Timestamp?
+            if let since {
                 do {
                     from = try TimeFormat.iso8601.parse(.string(since), zone: nil)
                 } catch {
                     throw CLIError("--since: \(error)")
                 }
+            }
+            if reprocess, from == nil { throw CLIError("--reprocess needs --since TIME (RFC 3339)") }
+            if dead {
+                try await withStore(options) { normalizer, store in
+                    if let sink, !normalizer.config.sinks.contains(where: { $0.id == sink }) {
+                        throw CLIError("no sink '\(sink)' is configured")
+                    }
+                    // One transaction: fast even for many rows, and all or nothing.
+                    let count = try await store.replayDead(sink: sink, since: from, now: .now)
+                    CLIOutput.write("\(count) dead deliveries queued again\n")
+                    let disabled = try await store.disabledSinks().filter { sink == nil || $0.sink == sink }
+                    for state in disabled {
+                        CLIOutput.write(
+                            "note: sink '\(state.sink)' is disabled (\(state.reason ?? "")); its rows wait until `callgate sinks --enable \(state.sink)`\n"
+                        )
+                    }
+                }
+                return
             }
             try await withStore(options) { normalizer, store in
                 let service: IngestService
@@ -131,7 +155,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 let report =
                     quarantined
                     ? try await replayer.replayQuarantined(source: source, now: Timestamp.now, progress: bar.show)
-                    : try await replayer.reprocess(source: source, since: from, progress: bar.show)
+                    : try await replayer.reprocess(source: source, since: from ?? .now, progress: bar.show)
                 bar.finish()
                 CLIOutput.write(
                     "\(report.succeeded) payloads stored: \(report.newEvents) new events or revisions, \(report.unchangedEvents) unchanged; \(report.failed.count) still failing\n"
@@ -200,9 +224,34 @@ struct DeliveriesCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
     @Option(help: "pending, delivered or dead.") var status: String?
     @Option(help: "Only this sink.") var sink: String?
+    @Option(help: "Show one row with every attempt made.") var id: Int64?
 
     func run() async throws {
         try await reportAsync {
+            if let id {
+                try await withStore(options) { _, store in
+                    guard let row = try await store.deliveries(status: nil, sink: nil).first(where: { $0.id == id })
+                    else {
+                        throw CLIError("no delivery \(id)")
+                    }
+                    CLIOutput.write(
+                        "\(row.id)\t\(row.sink)\t\(row.eventId)\t\(row.status.rawValue)\tattempts \(row.attempts)\tnext \(row.nextAttemptAt)\n"
+                    )
+                    for a in try await store.attempts(delivery: id) {
+                        let status = a.statusCode.map { "HTTP \($0)" } ?? "no response"
+                        let result: String =
+                            switch a.result {
+                            case .delivered: "delivered"
+                            case .dead: "dead"
+                            case .retry(let at): "retry at \(at)"
+                            }
+                        CLIOutput.write(
+                            "  \(a.at)\t\(status)\t\(String(format: "%.1f ms", a.latencyMilliseconds))\t\(result)\(a.error.map { "\t" + $0 } ?? "")\n"
+                        )
+                    }
+                }
+                return
+            }
             var filter: DeliveryStatus?
             if let status {
                 guard let s = DeliveryStatus(rawValue: status) else {
@@ -217,6 +266,44 @@ struct DeliveriesCommand: AsyncParsableCommand {
                     CLIOutput.write(
                         "\(d.id)\t\(d.sink)\t\(d.eventId)\t\(d.status.rawValue)\tattempts \(d.attempts)\t\(d.createdAt)\(d.lastError.map { "\t" + $0 } ?? "")\n"
                     )
+                }
+            }
+        }
+    }
+}
+
+struct SinksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sinks",
+        abstract: "Show each configured sink's state and queue; enable a sink disabled by a 410, or disable one.",
+        discussion: """
+            A sink that answers 410 Gone is disabled: its rows wait, pending, until it is enabled
+            again here (or through the admin API). Dead rows are re-queued with `callgate replay --dead`.
+            """
+    )
+
+    @OptionGroup var options: ConfigOption
+    @Option(help: "Enable this sink again.") var enable: String?
+    @Option(help: "Disable this sink: its rows wait until it is enabled.") var disable: String?
+
+    func run() async throws {
+        try await reportAsync {
+            try await withStore(options) { normalizer, store in
+                let ids = normalizer.config.sinks.map(\.id)
+                for id in [enable, disable].compactMap({ $0 }) where !ids.contains(id) {
+                    throw CLIError("no sink '\(id)' is configured (configured: \(ids.joined(separator: ", ")))")
+                }
+                if let enable { try await store.setSink(enable, disabled: false, reason: nil, at: .now) }
+                if let disable {
+                    try await store.setSink(disable, disabled: true, reason: "disabled by an operator", at: .now)
+                }
+                let disabled = Dictionary(uniqueKeysWithValues: try await store.disabledSinks().map { ($0.sink, $0) })
+                for sink in normalizer.config.sinks {
+                    let rows = try await store.deliveries(status: nil, sink: sink.id)
+                    let pending = rows.filter { $0.status == .pending }.count
+                    let dead = rows.filter { $0.status == .dead }.count
+                    let state = disabled[sink.id].map { "disabled since \($0.since) (\($0.reason ?? ""))" } ?? "enabled"
+                    CLIOutput.write("\(sink.id)\t\(sink.type)\t\(state)\tpending \(pending)\tdead \(dead)\n")
                 }
             }
         }

@@ -47,3 +47,18 @@ enum ConstantTime {
         return difference == 0
     }
 }
+
+/// Checks `Authorization: Bearer …` against one configured token in constant time (the admin API).
+public struct BearerToken: Sendable, CustomStringConvertible {
+    let digest: SecretDigest
+
+    public init(_ secret: Secret) { digest = SecretDigest(secret) }
+
+    public var description: String { "<redacted>" }
+
+    /// Whether the header carries the token.
+    public func accepts(authorization header: String?) -> Bool {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return false }
+        return digest.matches(header.dropFirst(7).utf8)
+    }
+}
