@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "BiztelAdapterTests", dependencies: ["BiztelAdapter", "CallGateKit", "CallGateTestSupport"]),
         .testTarget(
             name: "GenericPBXAdapterTests", dependencies: ["GenericPBXAdapter", "CallGateKit", "CallGateTestSupport"]),
-        .testTarget(name: "CallGateKitTests", dependencies: ["CallGateKit", "CallGateTestSupport"]),
+        .testTarget(name: "CallGateKitTests", dependencies: ["CallGateKit", "CallGateStore", "CallGateTestSupport"]),
         .testTarget(name: "CallGateStoreTests", dependencies: ["CallGateStore", "CallGateKit", "CallGateTestSupport"]),
         .testTarget(
             name: "CallGateServerTests",

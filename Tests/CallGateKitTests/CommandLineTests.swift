@@ -1,3 +1,5 @@
+import CallGateCore
+import CallGateStore
 import CallGateTestSupport
 import Foundation
 import Testing
@@ -158,5 +160,52 @@ import Testing
         let events = try callgate(["events", "--config", file.path])
         #expect(events.status == 0)
         #expect(events.stdout.isEmpty)
+    }
+
+    /// Dead rows re-queued from the command line, and a sink switched off and on.
+    @Test func deadDeliveriesAndSinksFromTheCommandLine() async throws {
+        let file = try Self.config(
+            """
+            store: { sqlite: s.sqlite }
+            sources:
+              - { id: miitel, adapter: miitel, mapping: MAPPINGS/miitel.yaml }
+            sinks:
+              - { id: archive, type: file, path: events.jsonl }
+            """)
+        let path = file.deletingLastPathComponent().appendingPathComponent("s.sqlite").path
+        let store = try SQLiteStore(path: path)
+        let events = try Golden.events("miitel", "speech-recognition-ja")
+        _ = try await store.ingest(
+            IngestRecord(
+                source: "miitel", receivedAt: Golden.receivedAt, contentType: "application/json", query: nil,
+                body: [], events: events, routes: SinkRoutes { _ in ["archive"] }))
+        let row = try #require(try await store.deliveries(status: nil, sink: nil).first)
+        try await store.recordAttempt(
+            DeliveryAttempt(
+                deliveryId: row.id, at: Golden.receivedAt, statusCode: 400, latencyMilliseconds: 2,
+                error: "HTTP 400", result: .dead))
+        try await store.close()
+
+        let shown = try callgate(["deliveries", "--id", String(row.id), "--config", file.path])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("dead"))
+        #expect(shown.stdout.contains("HTTP 400"))
+        let unknownSink = try callgate(["replay", "--dead", "--sink", "nope", "--config", file.path])
+        #expect(unknownSink.status == 1)
+        #expect(unknownSink.stderr.contains("no sink 'nope'"))
+        let replay = try callgate(["replay", "--dead", "--sink", "archive", "--config", file.path])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("1 dead deliveries queued again"))
+        let pending = try callgate(["deliveries", "--status", "pending", "--config", file.path])
+        #expect(pending.stdout.contains(row.eventId))
+
+        let disabled = try callgate(["sinks", "--disable", "archive", "--config", file.path])
+        #expect(disabled.stdout.contains("archive\tfile\tdisabled"), "\(disabled.stdout)")
+        #expect(disabled.stdout.contains("pending 1"))
+        let enabled = try callgate(["sinks", "--enable", "archive", "--config", file.path])
+        #expect(enabled.stdout.contains("archive\tfile\tenabled"), "\(enabled.stdout)")
+        let both = try callgate(["replay", "--dead", "--quarantined", "--config", file.path])
+        #expect(both.status == 1)
+        #expect(both.stderr.contains("exactly one"))
     }
 }

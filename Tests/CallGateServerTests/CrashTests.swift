@@ -151,6 +151,33 @@ final class Progress: Sendable {
         #expect(Set(acked.values).isSubset(of: Set(ids)))
         let deliveries = try await store.deliveries(status: nil, sink: "archive")
         #expect(deliveries.count == ids.count)
+
+        // Delivery: the restarted server sends what the killed one had not, so every acknowledged
+        // event reaches the file sink at least once. Duplicates (delivered, then killed before the
+        // attempt was recorded) are counted and reported.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await !store.deliveries(status: .pending, sink: "archive").isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try await store.deliveries(status: .pending, sink: "archive").isEmpty)
+        let lines = try String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        var delivered: [String: Int] = [:]
+        var torn = 0
+        for line in lines {
+            guard let id = (try? JSONParser.parse(Array(line.utf8)))?["id"]?.stringValue else {
+                torn += 1
+                continue
+            }
+            delivered[id, default: 0] += 1
+        }
+        let missing = Set(acked.values).subtracting(delivered.keys)
+        #expect(missing.isEmpty, "acknowledged but never delivered: \(missing.count)")
+        let duplicates = delivered.values.reduce(0) { $0 + $1 - 1 }
+        print(
+            "kill -9 delivery: \(acked.count) acknowledged, \(delivered.count) distinct events delivered, \(duplicates) duplicate deliveries, \(torn) torn lines"
+        )
+        #expect(torn <= 1)
         try await store.close()
     }
 

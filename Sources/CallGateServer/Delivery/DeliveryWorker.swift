@@ -56,7 +56,10 @@ public struct DeliveryWorker: Service {
         config.sinks.map { sink in
             let sender: any SinkSender
             if sink.type == "file" {
-                sender = FileSinkSender(path: sink.path ?? "")
+                // Relative paths are relative to the configuration file, like the store's.
+                let path = sink.path ?? ""
+                let base = URL(fileURLWithPath: sink.location.file).deletingLastPathComponent()
+                sender = FileSinkSender(path: path.hasPrefix("/") ? path : base.appendingPathComponent(path).path)
             } else {
                 sender = HTTPSinkSender(
                     url: sink.url ?? "", timeout: sink.timeout, client: client,

@@ -94,6 +94,15 @@ actor FileSinkSender: SinkSender {
             FileManager.default.createFile(atPath: path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: url)
+        // A line torn by a crash mid-append is closed off, so the next event starts a line of its
+        // own (the torn event was not recorded as delivered and is written again whole).
+        let end = try handle.seekToEnd()
+        if end > 0 {
+            try handle.seek(toOffset: end - 1)
+            let last = try FileHandle(forReadingFrom: url).readToEnd().flatMap { $0.last }
+            try handle.seekToEnd()
+            if let last, last != 0x0A { try handle.write(contentsOf: [0x0A]) }
+        }
         self.handle = handle
         return handle
     }
