@@ -357,4 +357,129 @@ struct DeliveryHarness {
             #expect(stored.contains { $0.id == event.id && $0.json == event.json })
         }
     }
+
+    @Test func aSlowSinkTimesOutAndNeverDelaysTheOthers() async throws {
+        let slow = try Receiver(["delay_seconds": 5])
+        let fast = try Receiver()
+        defer {
+            slow.stop()
+            fast.stop()
+        }
+        let harness = try DeliveryHarness.make(
+            sinks: """
+                  - { id: slow, type: http, url: "\(slow.hook)", timeout: 500ms, concurrency: 1, retry: { schedule: [10s] } }
+                  - { id: fast, type: http, url: "\(fast.hook)" }
+                """)
+        for i in 0..<5 { try await harness.ingest(call: "isolation-\(i)") }
+        let (fastDone, slowAttempted) = try await harness.deliver { () async throws -> (Bool, Int) in
+            let done = try await harness.eventually(10) { await harness.rows(.delivered, sink: "fast").count == 5 }
+            // The slow sink has had time for at most a few of its one-at-a-time attempts.
+            let attempted = await harness.rows(sink: "slow").filter { $0.attempts > 0 }.count
+            _ = try await harness.eventually(5) { await harness.rows(sink: "slow").contains { $0.attempts > 0 } }
+            return (done, attempted)
+        }
+        #expect(fastDone)
+        #expect(slowAttempted <= 3)
+        let attempted = try #require(await harness.rows(sink: "slow").first { $0.attempts > 0 })
+        #expect(attempted.status == .pending)
+        #expect(attempted.lastError?.contains("timed out") == true, "\(attempted.lastError ?? "")")
+    }
+
+    /// A configuration for the real binary: one open MiiTel source, an SQLite store and one HTTP
+    /// sink at `url`.
+    static func binaryConfig(url: String, retry: String = "[1s]") throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-e2e-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("callgate.yaml")
+        try """
+        server: { host: 127.0.0.1, port: 0 }
+        store: { sqlite: store.sqlite }
+        sources:
+          - { id: miitel, adapter: miitel, region: JP, mapping: \(PackageRoot.path("Mappings/miitel.yaml").path) }
+        sinks:
+          - id: crm
+            type: http
+            url: \(url)
+            retry: { schedule: \(retry) }
+            auth: { standard_webhooks: { secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw } }
+        """.write(to: config, atomically: true, encoding: .utf8)
+        return config
+    }
+
+    /// Posts the MiiTel sample with call id `call` to the running binary; returns the event id.
+    static func post(_ call: Int, to server: GatewayProcess) async throws -> String {
+        let template = try Golden.json("miitel", "speech-recognition-ja")
+        let answer = await CrashTests.post(CrashTests.payload(template, call), port: server.port)
+        return try #require(answer?.body["id"]?.stringValue)
+    }
+
+    /// What the receiver has, once it has at least `count` deliveries (or after 20 s).
+    static func wait(for count: Int, at receiver: Receiver) async throws -> [JSONValue] {
+        let deadline = ContinuousClock.now + .seconds(20)
+        var received = try await receiver.received().deliveries
+        while received.count < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            received = try await receiver.received().deliveries
+        }
+        return received
+    }
+
+    /// The real binary and a receiver that answers 503 with `Retry-After: 2` first: delivered once
+    /// more after at least two seconds, with the same `webhook-id`.
+    @Test func theRealBinaryHonoursRetryAfter() async throws {
+        let receiver = try Receiver(["responses": [["status": 503, "headers": ["Retry-After": "2"]]]])
+        defer { receiver.stop() }
+        let server = try GatewayProcess(config: try Self.binaryConfig(url: receiver.hook))
+        defer { server.stop() }
+        let id = try await Self.post(1, to: server)
+        let received = try await Self.wait(for: 2, at: receiver)
+        try #require(received.count == 2)
+        #expect(received.map { $0["status"] } == [503, 200])
+        #expect(received.map { $0["headers"]?["webhook-id"]?.stringValue } == [id, id])
+        let gap = (received[1]["time"]?.numberValue ?? 0) - (received[0]["time"]?.numberValue ?? 0)
+        #expect(gap >= 1.95, "retried after \(gap) s")
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await receiver.received().deliveries.count == 2, "delivered more than once after the 200")
+    }
+
+    /// The real binary while its receiver is down (connection refused): everything arrives once the
+    /// receiver is back.
+    @Test func theRealBinaryDeliversEverythingOnceTheReceiverIsBack() async throws {
+        let probe = try Receiver()
+        let port = probe.port
+        probe.stop()
+        let server = try GatewayProcess(
+            config: try Self.binaryConfig(
+                url: "http://127.0.0.1:\(port)/hook",
+                retry: "[500ms, 500ms, 500ms, 500ms, 500ms, 500ms, 500ms, 500ms, 500ms, 500ms, 500ms, 500ms]"))
+        defer { server.stop() }
+        var ids: [String] = []
+        for i in 0..<5 { ids.append(try await Self.post(100 + i, to: server)) }
+        try await Task.sleep(for: .seconds(2))
+        let receiver = try Receiver(["port": .int(Int64(port))])
+        defer { receiver.stop() }
+        let received = try await Self.wait(for: 5, at: receiver)
+        #expect(Set(received.compactMap { $0["headers"]?["webhook-id"]?.stringValue }) == Set(ids))
+        #expect(received.count == 5)
+    }
+
+    /// The real binary and a receiver that answers 400: dead at once; `callgate replay --dead`
+    /// (another process, while the gateway runs) queues it again and it is delivered.
+    @Test func theRealBinaryKeepsA400DeadUntilReplayed() async throws {
+        let receiver = try Receiver(["responses": [["status": 400]]])
+        defer { receiver.stop() }
+        let config = try Self.binaryConfig(url: receiver.hook)
+        let server = try GatewayProcess(config: config)
+        defer { server.stop() }
+        let id = try await Self.post(200, to: server)
+        _ = try await Self.wait(for: 1, at: receiver)
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await receiver.received().deliveries.count == 1, "a 400 was retried")
+        let replay = try Subprocess.run(
+            PackageRoot.path(".build/debug/callgate"), ["replay", "--dead", "--config", config.path])
+        #expect(String(decoding: replay.stdout, as: UTF8.self).contains("1 dead deliveries queued again"))
+        let received = try await Self.wait(for: 2, at: receiver)
+        #expect(received.map { $0["status"] } == [400, 200])
+        #expect(received.map { $0["headers"]?["webhook-id"]?.stringValue } == [id, id])
+    }
 }

@@ -8,6 +8,7 @@ Prints `PORT <n>` once listening on 127.0.0.1. The plan (all keys optional):
   responses       [{"status": 503, "headers": {"Retry-After": "2"}}, ...] answered to the first
                   deliveries in order; afterwards `default_status` (200)
   secrets         Standard Webhooks secrets ("whsec_..."): each delivery is verified against them
+  delay_seconds   wait this long before answering each delivery (a slow sink)
   oauth           {"client_id": ..., "client_secret": ...}: POST /token issues client-credentials
                   tokens and POST /hook then requires a current one (401 otherwise)
 Endpoints: POST /hook (deliveries), POST /token, POST /_revoke (invalidates the current token),
@@ -120,6 +121,8 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 record["status"] = PLAN.get("default_status", 200)
             RECEIVED.append(record)
+        if PLAN.get("delay_seconds"):
+            time.sleep(PLAN["delay_seconds"])
         self.answer(record["status"], b"", record.get("answer_headers"))
 
 
