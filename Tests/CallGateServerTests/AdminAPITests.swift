@@ -112,3 +112,29 @@ import Testing
         }
     }
 }
+
+/// SPEC §7: which sinks an event is owed to, decided when it is stored.
+@Suite struct SinkRoutingTests {
+    @Test func eventsSourcesAndWhenFilterTheOutbox() async throws {
+        let sinks = """
+            sinks:
+              - { id: completed, type: file, path: a.jsonl, events: [call.completed] }
+              - { id: voicemail, type: file, path: b.jsonl, events: [call.voicemail] }
+              - { id: from-udesk, type: file, path: c.jsonl, sources: [udesk] }
+              - { id: from-miitel, type: file, path: d.jsonl, sources: [miitel] }
+              - { id: outbound, type: file, path: e.jsonl, when: { eq: [$.call.direction, outbound] } }
+              - { id: inbound, type: file, path: f.jsonl, when: { eq: [$.call.direction, inbound] } }
+            """
+        let yaml = GatewayHarness.yaml.components(separatedBy: "sinks:")[0] + sinks
+        let harness = try GatewayHarness.make(yaml: yaml)
+        try await harness.test { client in
+            // The published MiiTel sample: an outbound call.completed from source miitel.
+            let response = try await client.execute(
+                uri: "/v1/ingest/miitel", method: .post, headers: [.contentType: "application/json"],
+                body: buffer(try fixtureBody("miitel", "speech-recognition-ja")))
+            #expect(response.status == .ok)
+        }
+        let routed = await harness.store.deliveries(status: nil, sink: nil).map(\.sink).sorted()
+        #expect(routed == ["completed", "from-miitel", "outbound"])
+    }
+}
