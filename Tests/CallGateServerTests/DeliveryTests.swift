@@ -73,18 +73,25 @@ struct DeliveryHarness {
     let store: MemoryStore
     let config: CallGateConfig
 
-    static func make(sinks: String) throws -> DeliveryHarness {
+    /// A fresh directory with `callgate.yaml`: one open MiiTel source, an SQLite store
+    /// (`store.sqlite`) and `sinks` (YAML list items).
+    static func writeConfig(sinks: String) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("callgate.yaml")
         try """
         server: { host: 127.0.0.1, port: 0 }
-        store: { sqlite: unused.sqlite }
+        store: { sqlite: store.sqlite }
         sources:
           - { id: miitel, adapter: miitel, region: JP, mapping: \(PackageRoot.path("Mappings/miitel.yaml").path) }
         sinks:
         \(sinks)
         """.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    static func make(sinks: String) throws -> DeliveryHarness {
+        let file = try writeConfig(sinks: sinks)
         let normalizer = try Normalizer.load(configFile: file.path, environment: [:])
         let store = MemoryStore()
         var logger = Logger(label: "delivery-test")
@@ -388,22 +395,14 @@ struct DeliveryHarness {
     /// A configuration for the real binary: one open MiiTel source, an SQLite store and one HTTP
     /// sink at `url`.
     static func binaryConfig(url: String, retry: String = "[1s]") throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-e2e-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("callgate.yaml")
-        try """
-        server: { host: 127.0.0.1, port: 0 }
-        store: { sqlite: store.sqlite }
-        sources:
-          - { id: miitel, adapter: miitel, region: JP, mapping: \(PackageRoot.path("Mappings/miitel.yaml").path) }
-        sinks:
-          - id: crm
-            type: http
-            url: \(url)
-            retry: { schedule: \(retry) }
-            auth: { standard_webhooks: { secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw } }
-        """.write(to: config, atomically: true, encoding: .utf8)
-        return config
+        try DeliveryHarness.writeConfig(
+            sinks: """
+                  - id: crm
+                    type: http
+                    url: \(url)
+                    retry: { schedule: \(retry) }
+                    auth: { standard_webhooks: { secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw } }
+                """)
     }
 
     /// Posts the MiiTel sample with call id `call` to the running binary; returns the event id.
