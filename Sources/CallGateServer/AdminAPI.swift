@@ -76,13 +76,27 @@ struct AdminAPI: Sendable {
             status = s
         }
         let sink = request.uri.queryParameters.get("sink")
-        let limit = min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 100, 1), 1000)
-        let after = request.uri.queryParameters.get("after").flatMap { Int64($0) } ?? 0
-        let rows = try await store.deliveries(status: status, sink: sink).filter { $0.id > after }
+        let limit = try Self.number(request, "limit", default: 100, in: 1...1000)
+        let after = try Self.number(request, "after", default: 0, in: 0...Int.max)
+        let rows = try await store.deliveries(status: status, sink: sink).filter { $0.id > Int64(after) }
         let page = rows.prefix(limit)
         // A stable cursor: the last id of this page (ids only grow).
         let next: JSONValue = rows.count > limit ? .string(String(page.last!.id)) : .null
         return Self.json(["deliveries": .array(page.map { Self.json($0) }), "next": next])
+    }
+
+    /// An integer query parameter; an unreadable or out-of-range one is a 400, never a silent
+    /// default.
+    static func number(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws
+        -> Int
+    {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw AdminError(
+                status: 400, code: "bad_request",
+                message: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
     }
 
     func showDelivery(_ text: String) async throws -> GatewayResponse {

@@ -81,6 +81,11 @@ import Testing
             let bad = try await client.execute(
                 uri: "/v1/admin/deliveries?status=lost", method: .get, headers: Self.admin)
             #expect(bad.status == .badRequest)
+            for query in ["limit=0", "limit=lots", "after=-1"] {
+                let unreadable = try await client.execute(
+                    uri: "/v1/admin/deliveries?\(query)", method: .get, headers: Self.admin)
+                #expect(unreadable.status == .badRequest, "\(query)")
+            }
             let missing = try await client.execute(uri: "/v1/admin/deliveries/999", method: .get, headers: Self.admin)
             #expect(missing.status == .notFound)
 

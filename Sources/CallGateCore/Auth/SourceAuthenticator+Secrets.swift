@@ -5,8 +5,8 @@ extension SourceAuthenticator {
     /// query parameters into the input (BIZTEL) put there. Anything else is returned unchanged.
     public func stripSecrets(from input: JSONValue) -> JSONValue {
         var out = input
-        if let members = payloadSecretMembers { out = Self.removing(members[...], from: out) }
-        if let key = queryKey { out = Self.removing([key.name], from: out) }
+        if let members = payloadSecretMembers { out = out.removingMember(at: members[...]) }
+        if let key = queryKey { out = out.removingMember(at: [key.name]) }
         return out
     }
 
@@ -25,15 +25,6 @@ extension SourceAuthenticator {
         return query.filter { $0.name != key.name }
     }
 
-    /// `value` without the member at the end of `names`; unchanged when the chain does not lead
-    /// through objects to that member.
-    static func removing(_ names: ArraySlice<String>, from value: JSONValue) -> JSONValue {
-        guard case .object(var object) = value, let name = names.first, let child = object[name] else { return value }
-        // `.none` spelled out: a bare `nil` could be read as `JSONValue.null`, keeping the member.
-        object[name] = names.count == 1 ? JSONValue?.none : removing(names.dropFirst(), from: child)
-        return .object(object)
-    }
-
     /// The member names of a path made only of names (`$.a.b` → `["a", "b"]`), else `nil`.
     static func memberChain(_ path: JSONPath) -> [String]? {
         guard path.root == .document, !path.segments.isEmpty else { return nil }
@@ -43,5 +34,17 @@ extension SourceAuthenticator {
             names.append(name)
         }
         return names
+    }
+}
+
+extension JSONValue {
+    /// The value without the member at the end of the chain `names`; unchanged when the chain does
+    /// not lead through objects to that member. Used to strip secrets from payloads and
+    /// `exclude` paths from deliveries.
+    func removingMember(at names: ArraySlice<String>) -> JSONValue {
+        guard case .object(var object) = self, let name = names.first, let child = object[name] else { return self }
+        // `.none` spelled out: a bare `nil` could be read as `JSONValue.null`, keeping the member.
+        object[name] = names.count == 1 ? JSONValue?.none : child.removingMember(at: names.dropFirst())
+        return .object(object)
     }
 }

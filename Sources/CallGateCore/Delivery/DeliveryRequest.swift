@@ -33,7 +33,7 @@ public struct DeliveryRequest: Sendable {
         } catch {
             throw MessageError("the stored event cannot be read: \(error)")
         }
-        for path in sink.exclude { json = removing(path.split(separator: ".").map(String.init)[...], from: json) }
+        for path in sink.exclude { json = json.removingMember(at: path.split(separator: ".").map(String.init)[...]) }
         guard sink.format == "cloudevents" else { return (JSONWriter.compact.bytes(json), "application/json") }
         let envelope: JSONValue = [
             "specversion": "1.0",
@@ -47,13 +47,6 @@ public struct DeliveryRequest: Sendable {
             "data": json,
         ]
         return (JSONWriter.compact.bytes(envelope), "application/cloudevents+json")
-    }
-
-    /// `value` without the member at the end of `names`.
-    static func removing(_ names: ArraySlice<String>, from value: JSONValue) -> JSONValue {
-        guard case .object(var object) = value, let name = names.first, let child = object[name] else { return value }
-        object[name] = names.count == 1 ? JSONValue?.none : removing(names.dropFirst(), from: child)
-        return .object(object)
     }
 
     /// The authentication headers of `auth` for this body (OAuth 2 tokens are added by the sender,

@@ -1,0 +1,133 @@
+import CallGateCore
+import Foundation
+import GRDB
+
+/// The delivery side of the SQLite store (`Outbox`): due rows, attempts, dead rows, sink state.
+/// Writes go through the group committer, so they are fsync'd like ingests.
+extension SQLiteStore {
+    public func dueDeliveries(sink: String, now: Timestamp, limit: Int, excluding: Set<Int64>) async throws
+        -> [DueDelivery]
+    {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT delivery.id, delivery.event_id, delivery.attempts, event.json FROM delivery
+                        JOIN event ON event.id = delivery.event_id
+                        WHERE delivery.sink = ? AND delivery.status = 'pending' AND delivery.next_attempt_at <= ?
+                        ORDER BY delivery.next_attempt_at, delivery.id LIMIT ?
+                        """),
+                arguments: [sink, now.microseconds, limit + excluding.count])
+            var out: [DueDelivery] = []
+            for row in rows {
+                let id: Int64 = row[0]
+                if excluding.contains(id) { continue }
+                out.append(
+                    DueDelivery(id: id, eventId: row[1], sink: sink, attempts: row[2], event: [UInt8](row[3] as Data)))
+                if out.count == limit { break }
+            }
+            return out
+        }
+    }
+
+    public func nextDue(sink: String) async throws -> Timestamp? {
+        try await pool.read { db in
+            try Int64.fetchOne(
+                db,
+                sql: "SELECT min(next_attempt_at) FROM delivery WHERE sink = ? AND status = 'pending'",
+                arguments: [sink]
+            ).map(Timestamp.init(microseconds:))
+        }
+    }
+
+    public func recordAttempt(_ attempt: DeliveryAttempt) async throws {
+        try await committer.submit { db in
+            let (result, next): (String, Int64?) =
+                switch attempt.result {
+                case .delivered: ("delivered", nil)
+                case .retry(let at): ("retry", at.microseconds)
+                case .dead: ("dead", nil)
+                }
+            try db.execute(
+                sql: """
+                    INSERT INTO attempt (delivery_id, at, status_code, latency_ms, error, result, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    attempt.deliveryId, attempt.at.microseconds, attempt.statusCode, attempt.latencyMilliseconds,
+                    attempt.error, result, next,
+                ])
+            let status = result == "retry" ? "pending" : result
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET status = ?, attempts = attempts + 1, last_error = ?,
+                        next_attempt_at = coalesce(?, next_attempt_at)
+                    WHERE id = ?
+                    """,
+                arguments: [status, attempt.error, next, attempt.deliveryId])
+            if attempt.disablesSink {
+                try db.execute(
+                    sql: """
+                        INSERT INTO sink_state (sink, reason, since)
+                        SELECT sink, ?, ? FROM delivery WHERE id = ?
+                        ON CONFLICT(sink) DO NOTHING
+                        """,
+                    arguments: [attempt.error, attempt.at.microseconds, attempt.deliveryId])
+            }
+        }
+    }
+
+    public func attempts(delivery: Int64) async throws -> [DeliveryAttempt] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE delivery_id = ? ORDER BY id", arguments: [delivery])
+                .map { row in
+                    let result: DeliveryAttempt.Result =
+                        switch row["result"] as String {
+                        case "delivered": .delivered
+                        case "dead": .dead
+                        default: .retry(at: Timestamp(microseconds: row["next_attempt_at"] ?? 0))
+                        }
+                    return DeliveryAttempt(
+                        deliveryId: delivery, at: Timestamp(microseconds: row["at"]), statusCode: row["status_code"],
+                        latencyMilliseconds: row["latency_ms"], error: row["error"], result: result)
+                }
+        }
+    }
+
+    public func replayDead(sink: String?, since: Timestamp?, now: Timestamp) async throws -> Int {
+        try await committer.submit { db in
+            var sql = "UPDATE delivery SET status = 'pending', next_attempt_at = ? WHERE status = 'dead'"
+            var arguments: StatementArguments = [now.microseconds]
+            if let sink {
+                sql += " AND sink = ?"
+                arguments += [sink]
+            }
+            if let since {
+                sql += " AND created_at >= ?"
+                arguments += [since.microseconds]
+            }
+            try db.execute(sql: sql, arguments: arguments)
+            return db.changesCount
+        }
+    }
+
+    public func disabledSinks() async throws -> [SinkState] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sink_state ORDER BY sink").map { row in
+                SinkState(sink: row["sink"], reason: row["reason"], since: Timestamp(microseconds: row["since"]))
+            }
+        }
+    }
+
+    public func setSink(_ sink: String, disabled: Bool, reason: String?, at time: Timestamp) async throws {
+        try await committer.submit { db in
+            if disabled {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO sink_state (sink, reason, since) VALUES (?, ?, ?)",
+                    arguments: [sink, reason, time.microseconds])
+            } else {
+                try db.execute(sql: "DELETE FROM sink_state WHERE sink = ?", arguments: [sink])
+            }
+        }
+    }
+}
