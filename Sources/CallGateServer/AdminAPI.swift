@@ -2,33 +2,54 @@ import CallGateCore
 import CallGateStore
 import Hummingbird
 
-/// `/v1/admin/…` (SPEC §6): deliveries and sinks, behind the admin bearer token. Without a
-/// configured token the admin API answers 404, as if it did not exist.
+/// `/v1/admin/…` (SPEC §6, `Docs/openapi.yaml`): deliveries, quarantine, sinks, calls and a mapping
+/// dry run, behind the admin bearer token. Without a configured token the admin API answers 404,
+/// as if it did not exist. Lists are pages in id order with a stable cursor: `next` is the last id
+/// of the page, passed back as `after`.
 struct AdminAPI: Sendable {
+    let state: GatewayState
     let store: any CallStore
-    let config: CallGateConfig
-    let token: BearerToken?
-    let wakeups: Wakeups
+
+    var config: CallGateConfig { state.current.config }
 
     func register(on router: Router<GatewayContext>) {
         let admin = router.group("/v1/admin")
-        admin.get("/deliveries") { request, _ in await guarded(request) { try await listDeliveries(request) } }
-        admin.get("/deliveries/:id") { request, context in
-            await guarded(request) { try await showDelivery(context.parameters.get("id") ?? "") }
+        route(admin, .get, "/deliveries") { request, _ in try await listDeliveries(request) }
+        route(admin, .get, "/deliveries/:id") { _, context in try await showDelivery(try Self.id(context)) }
+        route(admin, .post, "/deliveries/:id/replay") { _, context in
+            try await replayDelivery(try Self.id(context))
         }
-        admin.post("/deliveries/replay") { request, _ in await guarded(request) { try await replay(request) } }
-        admin.get("/sinks") { request, _ in await guarded(request) { try await sinks() } }
-        admin.post("/sinks/:id/enable") { request, context in
-            await guarded(request) { try await setSink(context.parameters.get("id") ?? "", disabled: false) }
+        route(admin, .post, "/deliveries/replay") { request, _ in try await replayDead(request) }
+        route(admin, .get, "/quarantine") { request, _ in try await listQuarantine(request) }
+        route(admin, .get, "/quarantine/:id") { _, context in try await showQuarantine(try Self.id(context)) }
+        route(admin, .post, "/quarantine/:id/replay") { _, context in
+            try await replayQuarantine(try Self.id(context))
         }
-        admin.post("/sinks/:id/disable") { request, context in
-            await guarded(request) { try await setSink(context.parameters.get("id") ?? "", disabled: true) }
+        route(admin, .get, "/sinks") { _, _ in try await sinks() }
+        route(admin, .post, "/sinks/:id/enable") { _, context in
+            try await setSink(context.parameters.get("id") ?? "", disabled: false)
+        }
+        route(admin, .post, "/sinks/:id/disable") { _, context in
+            try await setSink(context.parameters.get("id") ?? "", disabled: true)
+        }
+        route(admin, .get, "/calls/:call_key") { _, context in
+            try await call(context.parameters.get("call_key") ?? "")
+        }
+        route(admin, .post, "/map") { request, context in try await map(request, context) }
+    }
+
+    func route(
+        _ group: RouterGroup<GatewayContext>, _ method: HTTPRequest.Method, _ path: RouterPath,
+        _ body: @escaping @Sendable (Request, GatewayContext) async throws -> GatewayResponse
+    ) {
+        group.on(path, method: method) { request, context in
+            await guarded(request) { try await body(request, context) }
         }
     }
 
     /// Checks the token, runs `body`, and turns store failures into 503.
     func guarded(_ request: Request, _ body: () async throws -> GatewayResponse) async -> Response {
-        guard let token else {
+        guard let token = config.admin.token.map(BearerToken.init) else {
             return GatewayResponse.error(404, "not_found", "the admin API is off: set admin.token").http
         }
         guard token.accepts(authorization: request.headers[.authorization]) else {
@@ -51,10 +72,53 @@ struct AdminAPI: Sendable {
         var status: Int
         var code: String
         var message: String
+
+        static func badRequest(_ message: String) -> AdminError {
+            AdminError(status: 400, code: "bad_request", message: message)
+        }
     }
 
     static func json(_ value: JSONValue, status: Int = 200) -> GatewayResponse {
         GatewayResponse(status: status, body: JSONWriter.compact.bytes(value))
+    }
+
+    /// The `:id` path parameter as a row id.
+    static func id(_ context: GatewayContext) throws -> Int64 {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text), id > 0 else { throw AdminError.badRequest("the id must be a positive integer") }
+        return id
+    }
+
+    /// An integer query parameter; an unreadable or out-of-range one is a 400, never a silent
+    /// default.
+    static func number(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws
+        -> Int
+    {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw AdminError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// A `true`/`false` query parameter.
+    static func flag(_ request: Request, _ name: String) throws -> Bool {
+        switch request.uri.queryParameters.get(name) {
+        case nil, "false": false
+        case "true": true
+        default: throw AdminError.badRequest("\(name) must be true or false")
+        }
+    }
+
+    /// A page of at most `limit` rows from `rows` (fetched with one row more than `limit`, to know
+    /// whether another page follows) and its cursor: `next`, the last id of the page, is set when
+    /// more rows follow.
+    static func page<Row>(
+        _ key: String, _ rows: [Row], limit: Int, id: (Row) -> Int64, json: (Row) -> JSONValue
+    ) -> GatewayResponse {
+        let page = rows.prefix(limit)
+        let next: JSONValue = rows.count > limit ? page.last.map { .string(String(id($0))) } ?? .null : .null
+        return Self.json([key: .array(page.map(json)), "next": next])
     }
 
     static func json(_ delivery: Delivery) -> JSONValue {
@@ -68,41 +132,26 @@ struct AdminAPI: Sendable {
     }
 
     func listDeliveries(_ request: Request) async throws -> GatewayResponse {
-        var status: DeliveryStatus?
+        var query = DeliveryQuery()
         if let text = request.uri.queryParameters.get("status") {
-            guard let s = DeliveryStatus(rawValue: text) else {
-                throw AdminError(status: 400, code: "bad_request", message: "status must be pending, delivered or dead")
+            guard let status = DeliveryStatus(rawValue: text) else {
+                throw AdminError.badRequest("status must be pending, delivered or dead")
             }
-            status = s
+            query.status = status
         }
-        let sink = request.uri.queryParameters.get("sink")
+        query.sink = request.uri.queryParameters.get("sink").map { String($0) }
+        query.eventId = request.uri.queryParameters.get("event_id").map { String($0) }
         let limit = try Self.number(request, "limit", default: 100, in: 1...1000)
-        let after = try Self.number(request, "after", default: 0, in: 0...Int.max)
-        let rows = try await store.deliveries(status: status, sink: sink).filter { $0.id > Int64(after) }
-        let page = rows.prefix(limit)
-        // A stable cursor: the last id of this page (ids only grow).
-        let next: JSONValue = rows.count > limit ? .string(String(page.last!.id)) : .null
-        return Self.json(["deliveries": .array(page.map { Self.json($0) }), "next": next])
+        query.limit = limit + 1
+        query.after = Int64(try Self.number(request, "after", default: 0, in: 0...Int.max))
+        let rows = try await store.deliveries(query)
+        return Self.page("deliveries", rows, limit: limit, id: \.id, json: { Self.json($0) })
     }
 
-    /// An integer query parameter; an unreadable or out-of-range one is a 400, never a silent
-    /// default.
-    static func number(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws
-        -> Int
-    {
-        guard let text = request.uri.queryParameters.get(name) else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw AdminError(
-                status: 400, code: "bad_request",
-                message: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
+    func showDelivery(_ id: Int64) async throws -> GatewayResponse {
+        guard let row = try await store.delivery(id: id) else {
+            throw AdminError(status: 404, code: "not_found", message: "no delivery \(id)")
         }
-        return number
-    }
-
-    func showDelivery(_ text: String) async throws -> GatewayResponse {
-        guard let id = Int64(text),
-            let row = try await store.deliveries(status: nil, sink: nil).first(where: { $0.id == id })
-        else { throw AdminError(status: 404, code: "not_found", message: "no delivery \(text)") }
         var json = Self.json(row).objectValue ?? JSONObject()
         json["attempts_made"] = .array(
             try await store.attempts(delivery: id).map { a in
@@ -124,35 +173,45 @@ struct AdminAPI: Sendable {
         return Self.json(.object(json))
     }
 
-    func replay(_ request: Request) async throws -> GatewayResponse {
-        let sink = request.uri.queryParameters.get("sink")
+    /// Sends one row again now, whatever its status (a delivered one is delivered again).
+    func replayDelivery(_ id: Int64) async throws -> GatewayResponse {
+        guard let row = try await store.replayDelivery(id: id, now: .now) else {
+            throw AdminError(status: 404, code: "not_found", message: "no delivery \(id)")
+        }
+        await state.current.service.wakeups.signal([row.sink])
+        return Self.json(Self.json(row))
+    }
+
+    /// Puts dead rows back in the queue, filtered by sink and creation time.
+    func replayDead(_ request: Request) async throws -> GatewayResponse {
+        let sink = request.uri.queryParameters.get("sink").map { String($0) }
         if let sink, !config.sinks.contains(where: { $0.id == sink }) {
             throw AdminError(status: 404, code: "unknown_sink", message: "no sink '\(sink)' is configured")
         }
         var since: Timestamp?
         if let text = request.uri.queryParameters.get("since") {
             do {
-                since = try TimeFormat.iso8601.parse(.string(text), zone: nil)
+                since = try TimeFormat.iso8601.parse(.string(String(text)), zone: nil)
             } catch {
-                throw AdminError(status: 400, code: "bad_request", message: "since: \(error.message)")
+                throw AdminError.badRequest("since: \(error.message)")
             }
         }
         let count = try await store.replayDead(sink: sink, since: since, now: .now)
-        await wakeups.signalAll()
+        await state.current.service.wakeups.signalAll()
         return Self.json(["replayed": .int(Int64(count))])
     }
 
     func sinks() async throws -> GatewayResponse {
         let disabled = Dictionary(uniqueKeysWithValues: try await store.disabledSinks().map { ($0.sink, $0) })
-        var out: [JSONValue] = []
-        for sink in config.sinks {
-            let rows = try await store.deliveries(status: nil, sink: sink.id)
-            out.append([
+        let stats = Dictionary(uniqueKeysWithValues: try await store.outboxStats().map { ($0.sink, $0) })
+        let out: [JSONValue] = config.sinks.map { sink in
+            [
                 "id": .string(sink.id), "type": .string(sink.type), "enabled": .bool(disabled[sink.id] == nil),
                 "disabled_reason": disabled[sink.id]?.reason.map(JSONValue.string) ?? .null,
-                "pending": .int(Int64(rows.filter { $0.status == .pending }.count)),
-                "dead": .int(Int64(rows.filter { $0.status == .dead }.count)),
-            ])
+                "pending": .int(Int64(stats[sink.id]?.pending ?? 0)),
+                "oldest_pending_at": stats[sink.id]?.oldestPending.map { .string($0.description) } ?? .null,
+                "dead": .int(Int64(stats[sink.id]?.dead ?? 0)),
+            ]
         }
         return Self.json(["sinks": .array(out)])
     }
@@ -163,7 +222,7 @@ struct AdminAPI: Sendable {
         }
         try await store.setSink(
             id, disabled: disabled, reason: disabled ? "disabled through the admin API" : nil, at: .now)
-        if !disabled { await wakeups.signal([id]) }
+        if !disabled { await state.current.service.wakeups.signal([id]) }
         return Self.json(["id": .string(id), "enabled": .bool(!disabled)])
     }
 }

@@ -6,85 +6,160 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// The running gateway (`callgate serve`): the HTTP server and the store, as services of one
-/// group. SIGTERM or SIGINT stops accepting, lets in-flight requests finish (each answers only
-/// after its commit), then closes the store.
+/// The running gateway (`callgate serve`): the HTTP server, the delivery workers, retention, reload
+/// and the store, as services of one group. SIGTERM or SIGINT stops accepting, lets in-flight
+/// requests finish (each answers only after its commit), lets the workers finish their attempts,
+/// then closes the store. SIGHUP reloads the configuration.
 public struct Gateway: Sendable {
-    public let service: IngestService
+    public let state: GatewayState
     public let store: any CallStore
-    public let config: CallGateConfig
+    public let metrics: GatewayMetrics
+    /// Whether the delivery workers run (readiness).
+    public let workers: WorkerBoard
     let logger: Logger
 
-    public init(normalizer: Normalizer, store: any CallStore, logger: Logger) throws(GatewayStartError) {
-        self.service = try IngestService(normalizer: normalizer, store: store, logger: logger)
+    public init(
+        normalizer: Normalizer, store: any CallStore, logger: Logger, metrics: GatewayMetrics = GatewayMetrics()
+    ) throws(GatewayStartError) {
+        let service = try IngestService(normalizer: normalizer, store: store, logger: logger, metrics: metrics)
+        self.state = GatewayState(GatewayRuntime(config: normalizer.config, service: service, generation: 1))
         self.store = store
-        self.config = normalizer.config
+        self.metrics = metrics
+        self.workers = WorkerBoard()
         self.logger = logger
+    }
+
+    /// The ingest service new requests use.
+    public var service: IngestService { state.current.service }
+    /// The configuration new requests use.
+    public var config: CallGateConfig { state.current.config }
+
+    /// Loads the configuration again with `load` and, when it loads and can run, makes new requests
+    /// use it (requests in flight finish with the old one; the delivery workers restart on it).
+    /// Otherwise the old configuration stays active and the error (with file:line:column) is
+    /// logged and returned.
+    @discardableResult
+    public func reload(_ load: () throws -> Normalizer) -> String? {
+        let old = state.current
+        do {
+            let normalizer = try load()
+            let service = try IngestService(normalizer: normalizer, store: store, logger: logger, metrics: metrics)
+            let new = normalizer.config
+            if new.server.host != old.config.server.host || new.server.port != old.config.server.port
+                || new.store != old.config.store
+            {
+                logger.warning("server.host, server.port and store take effect only after a restart")
+            }
+            state.install(GatewayRuntime(config: new, service: service, generation: old.generation + 1))
+            LogOutput.level.value = Logger.Level(rawValue: new.log.level) ?? .info
+            if new.log.format != old.config.log.format {
+                logger.warning("log.format takes effect only after a restart")
+            }
+            metrics.reload(succeeded: true)
+            logger.notice(
+                "configuration reloaded",
+                metadata: [
+                    "generation": "\(old.generation + 1)", "sources": "\(new.sources.count)",
+                    "sinks": "\(new.sinks.count)",
+                ])
+            return nil
+        } catch {
+            let message = "\(error)"
+            state.refuse(message)
+            metrics.reload(succeeded: false)
+            logger.error(
+                "configuration reload refused; the previous configuration stays active",
+                metadata: ["error": .string(message)])
+            return message
+        }
+    }
+
+    /// Runs the delivery workers of the configuration in use (restarting them on reload) until the
+    /// task is cancelled: what `run` does for delivery, for tests and tools.
+    public func runDelivery(client: HTTPClient) async throws {
+        try await DeliverySupervisor(
+            state: state, store: store, client: client, metrics: metrics, board: workers, logger: logger
+        ).run()
     }
 
     /// The routes, for the server and for tests.
     public func router() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
-        let service = self.service
+        router.middlewares.add(RequestIDMiddleware(logger: logger))
+        let state = self.state
         let store = self.store
+        let metrics = self.metrics
+        let health = Health(state: state, store: store, workers: workers)
         router.get("/healthz") { _, _ in
             GatewayResponse(status: 200, body: Array(#"{"status":"ok"}"#.utf8)).http
         }
-        router.get("/readyz") { _, _ in
+        router.get("/readyz") { _, _ in await health.readiness().http }
+        router.get("/metrics") { _, context in
             do {
-                try await store.checkWritable()
-                return GatewayResponse(status: 200, body: Array(#"{"status":"ready"}"#.utf8)).http
+                let sinks = state.current.config.sinks.map(\.id)
+                metrics.outbox(try await store.outboxStats(), sinks: sinks, now: .now)
             } catch {
-                return GatewayResponse.error(503, "not_ready", "the store cannot take writes").http
+                context.requestLogger.error("cannot read the outbox for metrics", metadata: ["error": "\(error)"])
             }
+            return GatewayResponse(
+                status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render()
+            ).http
         }
         let ingest: @Sendable (Request, GatewayContext) async throws -> Response = { request, context in
+            // The configuration at the start of the request serves it to the end, across a reload.
+            let service = state.current.service
             let source = context.parameters.get("source") ?? ""
             let limit = service.maxBodyBytes(for: source) ?? service.maximumBodyBytes
+            let tooLarge = GatewayResponse.error(
+                413, "body_too_large", "the body is larger than \(limit) bytes (max_body_bytes)")
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-                return GatewayResponse.error(
-                    413, "body_too_large", "the body is larger than \(limit) bytes (max_body_bytes)"
-                ).http
+                service.count(tooLarge, source: source)
+                return tooLarge.http
             }
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: limit)
             } catch {
-                return GatewayResponse.error(
-                    413, "body_too_large", "the body is larger than \(limit) bytes (max_body_bytes)"
-                ).http
+                service.count(tooLarge, source: source)
+                return tooLarge.http
             }
             let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
             let response = await service.handle(
                 IngestHTTPRequest(
                     source: source, method: request.method.rawValue, headers: headers, rawQuery: request.uri.query,
-                    body: Array(buffer: body), peer: context.peer))
+                    body: Array(buffer: body), peer: context.peer),
+                logger: context.requestLogger)
             return response.http
         }
         router.post("/v1/ingest/:source", use: ingest)
         router.get("/v1/ingest/:source", use: ingest)
-        AdminAPI(
-            store: store, config: config, token: config.admin.token.map(BearerToken.init), wakeups: service.wakeups
-        ).register(on: router)
+        AdminAPI(state: state, store: store).register(on: router)
         return router
     }
 
-    /// Runs until SIGTERM/SIGINT.
-    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Runs until SIGTERM/SIGINT. With `reload`, SIGHUP loads the configuration again with it.
+    public func run(
+        reload load: (@Sendable () throws -> Normalizer)? = nil,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let config = self.config
         let app = Application(
             router: router(),
             configuration: .init(
                 address: .hostname(config.server.host, port: config.server.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
-        // Services stop in reverse order: the server drains first, then the delivery workers finish
-        // their attempts, then the HTTP client and the store close.
+        // Services stop in reverse order: the server drains first, then reloads and retention stop,
+        // the delivery workers finish their attempts, and the HTTP client and the store close.
         let client = DeliveryWorker.makeHTTPClient()
-        let workers = DeliveryWorker.workers(
-            config: config, store: store, wakeups: service.wakeups, client: client, logger: logger)
-        var services: [any Service] = [StoreService(store: store, retention: config.retention, logger: logger)]
-        services.append(HTTPClientService(client: client))
-        services.append(contentsOf: workers.map { $0 as any Service })
+        var services: [any Service] = [
+            StoreService(store: store, logger: logger),
+            HTTPClientService(client: client),
+            DeliverySupervisor(
+                state: state, store: store, client: client, metrics: metrics, board: workers, logger: logger),
+            RetentionService(state: state, store: store, metrics: metrics, logger: logger),
+        ]
+        if let load { services.append(ReloadService(gateway: self, load: load)) }
         services.append(app)
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -92,34 +167,31 @@ public struct Gateway: Sendable {
     }
 }
 
-/// The request context: Hummingbird's, plus the peer's address for IP allow-lists.
+/// The request context: Hummingbird's, plus the peer's address for IP allow-lists and the
+/// gateway's logger carrying the request id.
 public struct GatewayContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address as text.
     public let peer: String?
+    /// Set by `RequestIDMiddleware`: the gateway's logger with `request_id`.
+    public var requestLogger: Logger
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         peer = source.channel.remoteAddress?.ipAddress
+        requestLogger = Logger(label: "callgate")
     }
 }
 
-/// Keeps the store open while the server runs, prunes raw bodies past retention, and closes the
-/// store after the server has drained (services stop in reverse order).
+/// Keeps the store open while the server runs and closes it after everything else has stopped
+/// (services stop in reverse order).
 struct StoreService: Service {
     let store: any CallStore
-    let retention: Duration
     let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let cutoff = Timestamp.now.adding(.zero - retention)
-                if let pruned = try? await store.pruneRequests(before: cutoff), pruned > 0 {
-                    logger.info("raw request bodies past retention dropped", metadata: ["count": "\(pruned)"])
-                }
-                try? await Task.sleep(for: .seconds(3600))
-            }
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }
         try await store.close()
         logger.info("store closed")

@@ -70,6 +70,7 @@ public struct IngestService: Sendable {
     let store: any CallStore
     let routes: SinkRoutes
     let logger: Logger
+    let metrics: GatewayMetrics
     let now: @Sendable () -> Timestamp
     /// Wakes the delivery workers of the sinks new events are routed to.
     public let wakeups: Wakeups
@@ -77,7 +78,7 @@ public struct IngestService: Sendable {
     /// - Throws: `GatewayStartError` for settings that cannot run (bad CIDR, a source without auth
     ///   on a non-loopback address).
     public init(
-        normalizer: Normalizer, store: any CallStore, logger: Logger,
+        normalizer: Normalizer, store: any CallStore, logger: Logger, metrics: GatewayMetrics = GatewayMetrics(),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now }
     ) throws(GatewayStartError) {
         wakeups = Wakeups(sinks: normalizer.config.sinks.map(\.id))
@@ -120,6 +121,7 @@ public struct IngestService: Sendable {
         self.store = store
         self.routes = SinkRouting.routes(normalizer.config.sinks)
         self.logger = logger
+        self.metrics = metrics
         self.now = now
     }
 
@@ -140,18 +142,25 @@ public struct IngestService: Sendable {
 
     public func allowsGET(_ source: String) -> Bool { sources[source]?.pipeline.adapter.name == "biztel" }
 
-    /// Handles one request. Never throws: every failure is an answer with a stable code.
-    public func handle(_ request: IngestHTTPRequest) async -> GatewayResponse {
-        let response = await process(request)
-        var metadata: Logger.Metadata = [
-            "source": .string(request.source), "status": .stringConvertible(response.status),
-        ]
-        if let code = response.code { metadata["code"] = .string(code) }
-        logger.info("ingest", metadata: metadata)
+    /// Handles one request. Never throws: every failure is an answer with a stable code. `logger`
+    /// is the request's (it carries the request id).
+    public func handle(_ request: IngestHTTPRequest, logger: Logger? = nil) async -> GatewayResponse {
+        let logger = logger ?? self.logger
+        let response = await process(request, logger: logger)
+        count(response, source: request.source, logger: logger)
         return response
     }
 
-    func process(_ request: IngestHTTPRequest) async -> GatewayResponse {
+    /// Logs and counts an answer (also for those the HTTP layer gives before `handle`). Only
+    /// configured source ids become label values.
+    public func count(_ response: GatewayResponse, source: String, logger: Logger? = nil) {
+        var metadata: Logger.Metadata = ["source": .string(source), "status": .stringConvertible(response.status)]
+        if let code = response.code { metadata["code"] = .string(code) }
+        (logger ?? self.logger).info("ingest", metadata: metadata)
+        metrics.ingestRequest(source: sources[source] == nil ? "unknown" : source, status: response.status)
+    }
+
+    func process(_ request: IngestHTTPRequest, logger: Logger) async -> GatewayResponse {
         guard let source = sources[request.source] else {
             return .error(404, "unknown_source", "no source '\(request.source)' is configured")
         }
@@ -204,7 +213,7 @@ public struct IngestService: Sendable {
             }
             // An unreadable query is kept as received (it could not be split to drop a key).
             let query = queryError != nil ? request.rawQuery : Self.encodeQuery(ingest.query)
-            return await quarantine(request, ingest, query: query, receivedAt, status: 400, error)
+            return await quarantine(request, ingest, query: query, receivedAt, status: 400, error, logger: logger)
         }
 
         var authenticated = authRequest
@@ -221,21 +230,30 @@ public struct IngestService: Sendable {
             events = try source.pipeline.events(from: cleaned, receivedAt: receivedAt)
         } catch {
             return await quarantine(
-                request, ingest, query: Self.encodeQuery(ingest.query), receivedAt, status: 422, error)
+                request, ingest, query: Self.encodeQuery(ingest.query), receivedAt, status: 422, error,
+                logger: logger)
         }
         let record = IngestRecord(
             source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
             query: Self.encodeQuery(strippedQuery), body: request.body, events: events, routes: routes)
         let outcome: IngestOutcome
+        let started = ContinuousClock.now
         do {
             outcome = try await store.ingest(record)
+            metrics.storeCommit(ContinuousClock.now - started)
         } catch {
             // Store errors carry no statement arguments, so no payload or secret.
             logger.error(
                 "store write failed", metadata: ["source": .string(request.source), "error": "\(error)"])
             return .error(503, "store_unavailable", "the request could not be stored; retry later")
         }
-        if !outcome.isDuplicate { await wakeups.signalAll() }
+        if outcome.isDuplicate {
+            metrics.duplicate(source: request.source)
+        } else {
+            metrics.eventsStored(
+                source: request.source, types: outcome.events.filter { !$0.duplicate }.map(\.event.type.rawValue))
+            await wakeups.signalAll()
+        }
         return GatewayResponse(status: 200, body: Self.acceptance(outcome))
     }
 
@@ -250,7 +268,7 @@ public struct IngestService: Sendable {
 
     func quarantine(
         _ request: IngestHTTPRequest, _ ingest: IngestRequest, query: String?, _ receivedAt: Timestamp, status: Int,
-        _ error: IngestError
+        _ error: IngestError, logger: Logger
     ) async -> GatewayResponse {
         let entry = QuarantineEntry(
             source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
@@ -258,6 +276,7 @@ public struct IngestService: Sendable {
             error: error.message)
         do {
             let id = try await store.quarantine(entry)
+            metrics.quarantined(source: request.source)
             var response = GatewayResponse.error(status, error.code, error.message)
             response.body = JSONWriter.compact.bytes([
                 "error": [

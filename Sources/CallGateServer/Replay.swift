@@ -37,20 +37,26 @@ public struct Replayer: Sendable {
         var report = Report()
         for (i, entry) in entries.enumerated() {
             progress(i, entries.count)
-            switch derive(
-                source: entry.source, contentType: entry.contentType, query: entry.query, body: entry.body,
-                receivedAt: entry.receivedAt)
-            {
-            case .failure(let message):
-                report.failed.append(.init(id: entry.id, source: entry.source, error: message))
-            case .success(var record):
-                record.resolvesQuarantine = entry.id
-                record.resolvedAt = now
-                report.count(try await service.store.ingest(record))
-            }
+            try await replay(entry, now: now, into: &report)
         }
         progress(entries.count, entries.count)
         return report
+    }
+
+    /// Replays one quarantined payload: when it maps now, its events are stored and the entry is
+    /// marked resolved in the same transaction; otherwise the report lists why it still fails.
+    public func replay(_ entry: QuarantineEntry, now: Timestamp, into report: inout Report) async throws {
+        switch derive(
+            source: entry.source, contentType: entry.contentType, query: entry.query, body: entry.body,
+            receivedAt: entry.receivedAt)
+        {
+        case .failure(let message):
+            report.failed.append(.init(id: entry.id, source: entry.source, error: message))
+        case .success(var record):
+            record.resolvesQuarantine = entry.id
+            record.resolvedAt = now
+            report.count(try await service.store.ingest(record))
+        }
     }
 
     /// Re-derives events from the raw requests received since `since` (kept for the retention

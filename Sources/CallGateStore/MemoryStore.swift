@@ -75,10 +75,6 @@ public actor MemoryStore: CallStore {
         return e.id
     }
 
-    public func quarantined(source: String?, includeResolved: Bool) -> [QuarantineEntry] {
-        state.quarantine.filter { (source == nil || $0.source == source) && (includeResolved || $0.resolvedAt == nil) }
-    }
-
     public func resolveQuarantine(id: Int64, at time: Timestamp) throws {
         try checkOpen()
         try state.resolveQuarantine(id: id, at: time)
@@ -98,19 +94,6 @@ public actor MemoryStore: CallStore {
     }
 
     public func call(key: String) -> CallRecord? { state.calls[key] }
-
-    public func deliveries(status: DeliveryStatus?, sink: String?) -> [Delivery] {
-        state.deliveries.filter { (status == nil || $0.status == status) && (sink == nil || $0.sink == sink) }
-    }
-
-    public func pruneRequests(before time: Timestamp) -> Int {
-        var count = 0
-        for i in state.requests.indices where state.requests[i].receivedAt < time && state.requests[i].body != nil {
-            state.requests[i].body = nil
-            count += 1
-        }
-        return count
-    }
 
     public func dueDeliveries(sink: String, now: Timestamp, limit: Int, excluding: Set<Int64>) throws
         -> [DueDelivery]

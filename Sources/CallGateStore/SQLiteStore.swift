@@ -27,7 +27,14 @@ public final class SQLiteStore: CallStore {
             // `prepareDatabase`: with NORMAL a WAL commit is not fsync'd, so a power loss could take
             // back an acknowledged request. FULL fsyncs the WAL on every commit.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            try Self.migrator.migrate(pool)
+            let migrator = Self.migrator
+            if try pool.read({ db in try migrator.hasBeenSuperseded(db) }) {
+                throw StoreError(
+                    "the database was migrated by a newer callgate (\(path)); run that version or restore a backup")
+            }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError("cannot open the store at \(path): \(error)")
         }
@@ -114,6 +121,14 @@ public final class SQLiteStore: CallStore {
                     );
                     """)
         }
+        migrator.registerMigration("v3-retention") { db in
+            // Retention finds what to prune without scanning what it pruned before.
+            try db.execute(
+                sql: """
+                    CREATE INDEX request_body_by_time ON request(received_at) WHERE body IS NOT NULL;
+                    CREATE INDEX attempt_by_time ON attempt(at);
+                    """)
+        }
         return migrator
     }
 
@@ -136,25 +151,6 @@ public final class SQLiteStore: CallStore {
                     entry.status, entry.code, entry.error,
                 ])
             return db.lastInsertedRowID
-        }
-    }
-
-    public func quarantined(source: String?, includeResolved: Bool) async throws -> [QuarantineEntry] {
-        try await pool.read { db in
-            var sql = "SELECT * FROM quarantine WHERE 1"
-            var arguments: StatementArguments = []
-            if let source {
-                sql += " AND source = ?"
-                arguments += [source]
-            }
-            if !includeResolved { sql += " AND resolved_at IS NULL" }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
-                QuarantineEntry(
-                    id: row["id"], source: row["source"], receivedAt: Timestamp(microseconds: row["received_at"]),
-                    contentType: row["content_type"], query: row["query"], body: [UInt8](row["body"] as Data),
-                    status: row["status"], code: row["code"], error: row["error"],
-                    resolvedAt: (row["resolved_at"] as Int64?).map(Timestamp.init(microseconds:)))
-            }
         }
     }
 
@@ -200,37 +196,6 @@ public final class SQLiteStore: CallStore {
 
     public func call(key: String) async throws -> CallRecord? {
         try await pool.read { db in try SQLiteTransaction(db: db).call(key: key) }
-    }
-
-    public func deliveries(status: DeliveryStatus?, sink: String?) async throws -> [Delivery] {
-        try await pool.read { db in
-            var sql = "SELECT * FROM delivery WHERE 1"
-            var arguments: StatementArguments = []
-            if let status {
-                sql += " AND status = ?"
-                arguments += [status.rawValue]
-            }
-            if let sink {
-                sql += " AND sink = ?"
-                arguments += [sink]
-            }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
-                Delivery(
-                    id: row["id"], eventId: row["event_id"], sink: row["sink"],
-                    status: DeliveryStatus(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
-                    nextAttemptAt: Timestamp(microseconds: row["next_attempt_at"]), lastError: row["last_error"],
-                    createdAt: Timestamp(microseconds: row["created_at"]))
-            }
-        }
-    }
-
-    public func pruneRequests(before time: Timestamp) async throws -> Int {
-        try await committer.submit { db in
-            try db.execute(
-                sql: "UPDATE request SET body = NULL WHERE received_at < ? AND body IS NOT NULL",
-                arguments: [time.microseconds])
-            return db.changesCount
-        }
     }
 
     public func checkWritable() async throws {

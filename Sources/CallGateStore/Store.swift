@@ -6,14 +6,12 @@ import CallGateCore
 /// `ingest` and `quarantine` return only once their writes are durable: the HTTP answer is sent
 /// after that, so nothing acknowledged can be lost. Two implementations: `SQLiteStore` (embedded,
 /// WAL, group commit) and `MemoryStore` (tests).
-public protocol CallStore: Outbox {
+public protocol CallStore: Outbox, StoreAdministration {
     /// Commits one request and its events (deduplicated, revised, merged) with their outbox rows in
     /// one transaction.
     func ingest(_ record: IngestRecord) async throws -> IngestOutcome
     /// Keeps a payload that could not be turned into events, with its error.
     func quarantine(_ entry: QuarantineEntry) async throws -> Int64
-    /// Quarantined payloads, oldest first; resolved ones (replayed successfully) only when asked.
-    func quarantined(source: String?, includeResolved: Bool) async throws -> [QuarantineEntry]
     /// Marks a quarantined payload as replayed.
     func resolveQuarantine(id: Int64, at time: Timestamp) async throws
     /// Stored raw requests received at or after `since` with an id above `afterId`, in id order,
@@ -23,16 +21,22 @@ public protocol CallStore: Outbox {
     func events(callKey: String?, limit: Int) async throws -> [CallEvent]
     /// The merged record of a call.
     func call(key: String) async throws -> CallRecord?
-    /// Outbox rows, oldest first.
-    func deliveries(status: DeliveryStatus?, sink: String?) async throws -> [Delivery]
-    /// Drops the bodies of raw requests received before `time` (retention); returns how many.
-    func pruneRequests(before time: Timestamp) async throws -> Int
     /// Throws unless the store can take writes (readiness).
     func checkWritable() async throws
     func close() async throws
 }
 
 extension CallStore {
+    /// Quarantined payloads, oldest first; resolved ones (replayed successfully) only when asked.
+    public func quarantined(source: String?, includeResolved: Bool) async throws -> [QuarantineEntry] {
+        try await quarantined(QuarantineQuery(source: source, includeResolved: includeResolved))
+    }
+
+    /// Outbox rows, oldest first.
+    public func deliveries(status: DeliveryStatus?, sink: String?) async throws -> [Delivery] {
+        try await deliveries(DeliveryQuery(status: status, sink: sink))
+    }
+
     /// Every stored raw request received at or after `since` (tests and small stores).
     public func requests(source: String?, since: Timestamp) async throws -> [StoredRequest] {
         try await requests(source: source, since: since, afterId: 0, limit: Int.max)

@@ -25,12 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let config = normalizer.config
-        let level = Logger.Level(rawValue: config.log.level) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogOutput.bootstrap(format: config.log.format, level: Logger.Level(rawValue: config.log.level) ?? .info)
         let logger = Logger(label: "callgate")
         let gateway: Gateway
         do {
@@ -40,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
             CLIOutput.error("callgate: error: \(error.message)")
             throw ExitCode(1)
         }
-        try await gateway.run { port in
+        let options = self.options
+        try await gateway.run(reload: { try options.load() }) { port in
             logger.info(
                 "callgate listening",
                 metadata: [

@@ -92,12 +92,25 @@ import Testing
         #expect(top?.column == 1)
     }
 
-    @Test func rawPayloadRetention() throws {
-        #expect(try decode("sources: []\n").retention == .seconds(30 * 86_400))
+    @Test func retention() throws {
+        let defaults = try decode("sources: []\n").retention
+        #expect(defaults.requests == .seconds(30 * 86_400))
+        #expect(defaults.deliveries == .seconds(7 * 86_400))
+        #expect(defaults.attempts == .seconds(30 * 86_400))
+        // The older spelling of retention.requests.
         #expect(
-            try decode("store: { sqlite: a.sqlite, retention: 7d }\nsources: []\n").retention == .seconds(7 * 86_400))
-        #expect(
-            try decode("store: { sqlite: a.sqlite, retention: 36h }\nsources: []\n").retention == .seconds(36 * 3600))
+            try decode("store: { sqlite: a.sqlite, retention: 7d }\nsources: []\n").retention.requests
+                == .seconds(7 * 86_400))
+        let set = try decode(
+            "retention: { requests: 36h, deliveries: 1d, attempts: 90m, interval: 10m }\nsources: []\n"
+        ).retention
+        #expect(set.requests == .seconds(36 * 3600))
+        #expect(set.deliveries == .seconds(86_400))
+        #expect(set.attempts == .seconds(90 * 60))
+        #expect(set.interval == .seconds(600))
+        let unknown = failure("retention: { payloads: 1d }\nsources: []\n")
+        #expect(unknown?.line == 1)
+        #expect(unknown?.message.contains("payloads") == true)
         let error = failure("store: { sqlite: a.sqlite, retention: forever }\nsources: []\n")
         #expect(error?.line == 1)
         #expect(error?.message.contains("store.retention must be a duration") == true)

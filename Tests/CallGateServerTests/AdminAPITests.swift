@@ -95,7 +95,7 @@ import Testing
             let replay = try await client.execute(
                 uri: "/v1/admin/deliveries/replay?sink=archive", method: .post, headers: Self.admin)
             #expect(replay.json["replayed"] == 1)
-            #expect(await harness.store.deliveries(status: .dead, sink: nil).isEmpty)
+            #expect(try await harness.store.deliveries(status: .dead, sink: nil).isEmpty)
         }
     }
 
@@ -139,7 +139,7 @@ import Testing
                 body: buffer(try fixtureBody("miitel", "speech-recognition-ja")))
             #expect(response.status == .ok)
         }
-        let routed = await harness.store.deliveries(status: nil, sink: nil).map(\.sink).sorted()
+        let routed = try await harness.store.deliveries(status: nil, sink: nil).map(\.sink).sorted()
         #expect(routed == ["completed", "from-miitel", "outbound"])
     }
 }

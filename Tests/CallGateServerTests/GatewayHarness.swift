@@ -77,7 +77,7 @@ struct GatewayHarness {
         try yaml.write(to: file, atomically: true, encoding: .utf8)
         let normalizer = try Normalizer.load(configFile: file.path, environment: secrets)
         let logs = LogCapture()
-        var logger = Logger(label: "test") { _ in logs }
+        var logger = Logger(label: "test") { _ in logs.handler }
         logger.logLevel = .trace
         let store = MemoryStore()
         return GatewayHarness(
@@ -108,30 +108,33 @@ func fixtureBody(_ vendor: String, _ name: String) throws -> [UInt8] {
     return fixture.body
 }
 
-/// Every log line, as text with its metadata, for asserting what never appears in logs.
-final class LogCapture: LogHandler, Sendable {
+/// Every log line, as text with its metadata (the logger's own included, such as `request_id`),
+/// for asserting what never appears in logs.
+final class LogCapture: Sendable {
     let lines = Mutex<[String]>([])
 
     var all: String { lines.withLock { $0.joined(separator: "\n") } }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-    var logLevel: Logger.Level {
-        get { .trace }
-        set {}
-    }
+    /// A handler writing here.
+    var handler: Handler { Handler(capture: self) }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
-        let text = "\(level) \(message) \(metadata ?? [:])"
-        lines.withLock { $0.append(text) }
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+            function: String, line: UInt
+        ) {
+            let all = self.metadata.merging(metadata ?? [:]) { _, new in new }
+            let text = "\(level) \(message) \(all)"
+            capture.lines.withLock { $0.append(text) }
+        }
     }
 }

@@ -53,7 +53,7 @@ import Testing
         let before = try Self.service(pbxMapping: Self.shippedMapping, store: store)
         let response = await before.handle(Self.request(body))
         #expect(response.status == 422)
-        #expect(await store.quarantined(source: "pbx", includeResolved: false).count == 1)
+        #expect(try await store.quarantined(source: "pbx", includeResolved: false).count == 1)
 
         // Replaying with the old mapping changes nothing.
         let unchanged = try await Replayer(service: before).replayQuarantined(now: Golden.receivedAt)
@@ -66,13 +66,13 @@ import Testing
         #expect(report.succeeded == 1)
         #expect(report.newEvents == 5)
         #expect(report.failed.isEmpty)
-        #expect(await store.quarantined(source: "pbx", includeResolved: false).isEmpty)
-        #expect(await store.quarantined(source: "pbx", includeResolved: true).first?.resolvedAt == Golden.receivedAt)
+        #expect(try await store.quarantined(source: "pbx", includeResolved: false).isEmpty)
+        #expect(try await store.quarantined(source: "pbx", includeResolved: true).first?.resolvedAt == Golden.receivedAt)
         #expect(await store.events(callKey: nil, limit: 100).count == 5)
         // Replaying again finds nothing left to do.
         let again = try await Replayer(service: after).replayQuarantined(now: Golden.receivedAt)
         #expect(again == Replayer.Report())
-        #expect(await store.deliveries(status: .pending, sink: "archive").count == 5)
+        #expect(try await store.deliveries(status: .pending, sink: "archive").count == 5)
     }
 
     @Test func reprocessingMakesNewRevisionsOnlyWhereContentChanged() async throws {

@@ -152,10 +152,15 @@ import Testing
         let old = Timestamp(seconds: 1_000)
         let new = Timestamp(seconds: 2_000)
         _ = try await store.ingest(Self.record([], source: "miitel", at: old, body: "old"))
+        _ = try await store.ingest(Self.record([], source: "miitel", at: old, body: "old 2"))
         _ = try await store.ingest(Self.record([], source: "miitel", at: new, body: "new"))
-        #expect(try await store.pruneRequests(before: Timestamp(seconds: 1_500)) == 1)
+        // Batches of at most `limit`; a batch that finds fewer means nothing older is left.
+        let cutoff = Timestamp(seconds: 1_500)
+        #expect(try await store.prune(.requests, before: cutoff, limit: 1) == 1)
+        #expect(try await store.prune(.requests, before: cutoff, limit: 1) == 1)
+        #expect(try await store.prune(.requests, before: cutoff, limit: 1) == 0)
         let requests = try await store.requests(source: nil, since: Timestamp(seconds: 0))
-        #expect(requests.map(\.body) == [nil, Array("new".utf8)])
+        #expect(requests.map(\.body) == [nil, nil, Array("new".utf8)])
         try await store.close()
     }
 }

@@ -23,7 +23,7 @@ extension CallGateConfig {
             var r = try MappingReader(node, in: document, context: "store")
             let sqlite = r.take("sqlite")
             let postgres = r.take("postgres")
-            if let n = r.take("retention") { retention = try v.duration(n, "store.retention") }
+            if let n = r.take("retention") { retention.requests = try v.duration(n, "store.retention") }
             try r.finish()
             switch (sqlite, postgres) {
             case (let path?, nil): store = .sqlite(path: try v.string(path, "store.sqlite"))
@@ -37,6 +37,14 @@ extension CallGateConfig {
                 let token = try v.string(n, "admin.token")
                 admin.token = token.isEmpty ? nil : Secret(token)
             }
+            try r.finish()
+        }
+        if let node = top.take("retention") {
+            var r = try MappingReader(node, in: document, context: "retention")
+            if let n = r.take("requests") { retention.requests = try v.duration(n, "retention.requests") }
+            if let n = r.take("deliveries") { retention.deliveries = try v.duration(n, "retention.deliveries") }
+            if let n = r.take("attempts") { retention.attempts = try v.duration(n, "retention.attempts") }
+            if let n = r.take("interval") { retention.interval = try v.duration(n, "retention.interval") }
             try r.finish()
         }
         if let node = top.take("log") {

@@ -4,8 +4,7 @@ public struct CallGateConfig: Sendable {
     public var file: String
     public var server = Server()
     public var store = Store.sqlite(path: ".callgate/callgate.sqlite")
-    /// How long raw request bodies are kept for `callgate replay --reprocess` (`store.retention`).
-    public var retention: Duration = .seconds(30 * 86_400)
+    public var retention = Retention()
     public var admin = Admin()
     public var log = Log()
     public var sources: [Source] = []
@@ -22,6 +21,19 @@ public struct CallGateConfig: Sendable {
     public enum Store: Sendable, Hashable {
         case sqlite(path: String)
         case postgres(url: Secret)
+    }
+
+    /// How long the background retention service keeps things (`retention:`).
+    public struct Retention: Sendable, Hashable {
+        /// Raw request bodies, kept for `callgate replay --reprocess` (`store.retention` is the
+        /// older spelling).
+        public var requests: Duration = .seconds(30 * 86_400)
+        /// Delivered outbox rows (pending and dead rows are never pruned).
+        public var deliveries: Duration = .seconds(7 * 86_400)
+        /// Delivery attempt records.
+        public var attempts: Duration = .seconds(30 * 86_400)
+        /// How often the service looks for what to prune.
+        public var interval: Duration = .seconds(3600)
     }
 
     public struct Admin: Sendable, Hashable {

@@ -7,20 +7,22 @@ import ServiceLifecycle
 
 /// Delivers one sink's outbox rows (SPEC §7): up to `concurrency` at a time, each attempt recorded,
 /// retried on the sink's schedule. Every sink has its own worker, so a slow or failing sink never
-/// delays the others. Rows left pending by a restart are picked up on start.
-public struct DeliveryWorker: Service {
+/// delays the others. Rows left pending by a restart are picked up on start. The
+/// `DeliverySupervisor` runs the workers of the configuration in use.
+struct DeliveryWorker: Sendable {
     let sink: CallGateConfig.Sink
     let store: any CallStore
     let sender: any SinkSender
     let policy: RetryPolicy
     let wakeup: Wakeup
     let logger: Logger
+    let metrics: GatewayMetrics
     /// The longest idle wait between looks at the outbox.
     let pollInterval: Duration
 
     init(
         sink: CallGateConfig.Sink, store: any CallStore, sender: any SinkSender, wakeup: Wakeup, logger: Logger,
-        pollInterval: Duration = .seconds(1)
+        metrics: GatewayMetrics, pollInterval: Duration = .seconds(1)
     ) {
         self.sink = sink
         self.store = store
@@ -28,6 +30,7 @@ public struct DeliveryWorker: Service {
         self.policy = Self.policy(for: sink)
         self.wakeup = wakeup
         self.logger = logger
+        self.metrics = metrics
         self.pollInterval = pollInterval
     }
 
@@ -51,7 +54,8 @@ public struct DeliveryWorker: Service {
 
     /// The sinks' workers, sharing one HTTP client.
     static func workers(
-        config: CallGateConfig, store: any CallStore, wakeups: Wakeups, client: HTTPClient, logger: Logger
+        config: CallGateConfig, store: any CallStore, wakeups: Wakeups, client: HTTPClient, logger: Logger,
+        metrics: GatewayMetrics
     ) -> [DeliveryWorker] {
         config.sinks.map { sink in
             let sender: any SinkSender
@@ -69,18 +73,17 @@ public struct DeliveryWorker: Service {
             sinkLogger[metadataKey: "sink"] = .string(sink.id)
             return DeliveryWorker(
                 sink: sink, store: store, sender: sender, wakeup: wakeups.bySink[sink.id] ?? Wakeup(),
-                logger: sinkLogger)
+                logger: sinkLogger, metrics: metrics)
         }
     }
 
     /// A file sink keeps its lines in order: one at a time.
     var concurrency: Int { sink.type == "file" ? 1 : sink.concurrency }
 
-    public func run() async throws {
+    /// Delivers until `stopping` is set, then waits for the attempts in flight.
+    func run(until stopping: StopFlag) async {
         let inFlight = InFlight()
-        let stopping = StopFlag()
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
+        await withDiscardingTaskGroup { group in
                 var disabledChecked = ContinuousClock.now - .seconds(60)
                 var disabled = false
                 while !stopping.isSet, !Task.isCancelled {
@@ -115,10 +118,6 @@ public struct DeliveryWorker: Service {
                     if free > 0, due.count == free { continue }  // there may be more due now
                     await wakeup.wait(upTo: await idleWait())
                 }
-            }
-        } onGracefulShutdown: {
-            stopping.set()
-            Task { await wakeup.signal() }
         }
     }
 
@@ -154,10 +153,15 @@ public struct DeliveryWorker: Service {
         let result: DeliveryAttempt.Result
         var disables = false
         switch decision {
-        case .delivered: result = .delivered
-        case .retry(let at): result = .retry(at: at)
+        case .delivered:
+            result = .delivered
+            metrics.deliveryAttempt(sink: sink.id, result: "delivered", elapsed: elapsed)
+        case .retry(let at):
+            result = .retry(at: at)
+            metrics.deliveryAttempt(sink: sink.id, result: "retry", elapsed: elapsed)
         case .dead(let disablesSink, let exhausted):
             result = .dead
+            metrics.deliveryAttempt(sink: sink.id, result: "dead", elapsed: elapsed)
             disables = disablesSink
             if exhausted { failure = (failure ?? "failed") + "; retries exhausted" }
         }

@@ -1,0 +1,52 @@
+import AsyncHTTPClient
+import CallGateCore
+import CallGateStore
+import Logging
+import ServiceLifecycle
+
+/// Runs one delivery worker per sink of the configuration in use. After a reload it stops the
+/// workers (each finishes the attempts it has in flight, so no row is sent twice at once) and
+/// starts the new configuration's. On shutdown it stops them the same way.
+struct DeliverySupervisor: Service {
+    let state: GatewayState
+    let store: any CallStore
+    let client: HTTPClient
+    let metrics: GatewayMetrics
+    let board: WorkerBoard
+    let logger: Logger
+
+    func run() async throws {
+        let (updates, continuation) = state.updates()
+        let shutdown = StopFlag()
+        await withGracefulShutdownHandler {
+            var runtime = state.current
+            while true {
+                let stopping = StopFlag()
+                let workers = DeliveryWorker.workers(
+                    config: runtime.config, store: store, wakeups: runtime.service.wakeups, client: client,
+                    logger: logger, metrics: metrics)
+                board.started(runtime.config.sinks.map(\.id))
+                let generation = Task {
+                    await withDiscardingTaskGroup { group in
+                        for worker in workers { group.addTask { await worker.run(until: stopping) } }
+                    }
+                }
+                var next: GatewayRuntime?
+                for await update in updates {
+                    next = update
+                    break
+                }
+                stopping.set()
+                for worker in workers { await worker.wakeup.signal() }
+                await generation.value
+                guard let next, !shutdown.isSet else { break }
+                runtime = next
+                logger.info("delivery workers restarted on the reloaded configuration")
+            }
+            board.stopped()
+        } onGracefulShutdown: {
+            shutdown.set()
+            continuation.finish()
+        }
+    }
+}

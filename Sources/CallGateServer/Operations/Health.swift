@@ -1,0 +1,60 @@
+import CallGateCore
+import CallGateStore
+import Foundation
+
+/// Which sinks have a running delivery worker (readiness).
+public final class WorkerBoard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sinks: Set<String>?
+
+    public init() {}
+
+    /// The sinks whose workers run, or `nil` when delivery is not running.
+    public var running: Set<String>? { lock.withLock { sinks } }
+
+    func started(_ ids: [String]) { lock.withLock { sinks = Set(ids) } }
+    func stopped() { lock.withLock { sinks = nil } }
+}
+
+/// `/readyz`: ready when the store takes writes, a configuration is loaded and every configured
+/// sink has a running delivery worker; 503 with the failing checks otherwise.
+struct Health: Sendable {
+    let state: GatewayState
+    let store: any CallStore
+    let workers: WorkerBoard
+
+    func readiness() async -> GatewayResponse {
+        let runtime = state.current
+        var checks = JSONObject()
+        var failures: [String] = []
+        do {
+            try await store.checkWritable()
+            checks["store"] = "ok"
+        } catch {
+            checks["store"] = "the store cannot take writes"
+            failures.append("the store cannot take writes")
+        }
+        checks["config"] = .string(
+            "loaded (generation \(runtime.generation))" + (state.reloadError != nil ? "; the last reload was refused" : ""))
+        let expected = Set(runtime.config.sinks.map(\.id))
+        if let running = workers.running {
+            // Right after a reload the workers restart on the new sinks (once in-flight attempts end).
+            let starting = expected.subtracting(running).sorted()
+            checks["delivery"] = .string(
+                "\(running.intersection(expected).count) sink worker(s) running"
+                    + (starting.isEmpty ? "" : "; starting: \(starting.joined(separator: ", "))"))
+        } else {
+            checks["delivery"] = "delivery workers are not running"
+            failures.append("delivery workers are not running")
+        }
+        guard failures.isEmpty else {
+            let body: JSONValue = [
+                "error": ["code": "not_ready", "message": .string(failures.joined(separator: "; "))],
+                "checks": .object(checks),
+            ]
+            return GatewayResponse(status: 503, body: JSONWriter.compact.bytes(body), code: "not_ready")
+        }
+        return GatewayResponse(
+            status: 200, body: JSONWriter.compact.bytes(["status": "ready", "checks": .object(checks)]))
+    }
+}

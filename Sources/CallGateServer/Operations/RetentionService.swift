@@ -1,0 +1,61 @@
+import CallGateCore
+import CallGateStore
+import Logging
+import ServiceLifecycle
+
+/// Prunes what is past its configured age (`retention:`): raw request bodies, delivered outbox
+/// rows and attempt records. Each batch is one short transaction in the store's writer queue, so
+/// ingests keep committing between batches; a pause between batches leaves the writer to them.
+struct RetentionService: Service {
+    let state: GatewayState
+    let store: any CallStore
+    let metrics: GatewayMetrics
+    let logger: Logger
+    var batchSize = 500
+    var pause: Duration = .milliseconds(20)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let retention = state.current.config.retention
+                await pruneAll(retention, now: .now)
+                try? await Task.sleep(for: max(retention.interval, .seconds(1)))
+            }
+        }
+    }
+
+    /// One pass over every kind; returns the rows pruned per kind.
+    @discardableResult
+    func pruneAll(_ retention: CallGateConfig.Retention, now: Timestamp) async -> [RetentionKind: Int] {
+        var pruned: [RetentionKind: Int] = [:]
+        for kind in RetentionKind.allCases {
+            let age =
+                switch kind {
+                case .requests: retention.requests
+                case .deliveries: retention.deliveries
+                case .attempts: retention.attempts
+                }
+            let cutoff = now.adding(.zero - age)
+            var total = 0
+            while !Task.isCancelled {
+                let count: Int
+                do {
+                    count = try await store.prune(kind, before: cutoff, limit: batchSize)
+                } catch {
+                    logger.error(
+                        "retention could not prune", metadata: ["kind": .string(kind.rawValue), "error": "\(error)"])
+                    break
+                }
+                total += count
+                metrics.pruned(kind.rawValue, count)
+                if count < batchSize { break }
+                try? await Task.sleep(for: pause)
+            }
+            pruned[kind] = total
+            if total > 0 {
+                logger.info("retention pruned", metadata: ["kind": .string(kind.rawValue), "count": "\(total)"])
+            }
+        }
+        return pruned
+    }
+}
