@@ -201,5 +201,10 @@ import Testing
         #expect(logs.contains("unmappable_payload"))
         #expect(logs.contains("unauthorized"))
         for marker in ["s3cret", "payload-marker"] { #expect(!logs.contains(marker), "\(marker) in logs:\n\(logs)") }
+        // The same lines as JSON (`log.format: json`): one object each, no secret, no payload.
+        let json = h.logs.json
+        #expect(json.contains(#""message":"ingest""#))
+        #expect(json.split(separator: "\n").allSatisfy { (try? JSONParser.parse(Array($0.utf8))) != nil })
+        for marker in ["s3cret", "payload-marker"] { #expect(!json.contains(marker), "\(marker) in logs:\n\(json)") }
     }
 }

@@ -15,6 +15,8 @@ import Testing
 final class GatewayProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
+    /// Everything it wrote to standard error so far.
+    let log = SharedText()
 
     init(config: URL) throws {
         process.executableURL = PackageRoot.path(".build/debug/callgate")
@@ -40,10 +42,15 @@ final class GatewayProcess: @unchecked Sendable {
             throw StoreError("the server did not start: \(seen)")
         }
         self.port = port
+        log.append(seen)
         // Keep draining its log so it never blocks on a full pipe.
         let handle = stderr.fileHandleForReading
-        Thread.detachNewThread {
-            while !handle.availableData.isEmpty {}
+        Thread.detachNewThread { [log] in
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                log.append(String(decoding: chunk, as: UTF8.self))
+            }
         }
     }
 
@@ -56,6 +63,14 @@ final class GatewayProcess: @unchecked Sendable {
         process.terminate()
         process.waitUntilExit()
     }
+}
+
+/// Text appended from one thread and read from others.
+final class SharedText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = ""
+    var text: String { lock.withLock { value } }
+    func append(_ more: String) { lock.withLock { value += more } }
 }
 
 /// What the posting tasks share.

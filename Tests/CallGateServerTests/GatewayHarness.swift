@@ -1,6 +1,6 @@
 import CallGateCore
 import CallGateKit
-import CallGateServer
+@testable import CallGateServer
 import CallGateStore
 import CallGateTestSupport
 import Foundation
@@ -15,6 +15,8 @@ struct GatewayHarness {
     let gateway: Gateway
     let store: MemoryStore
     let logs: LogCapture
+    /// The configuration file (in a directory of its own, with the file sinks' output).
+    let configFile: URL
 
     static let secrets = [
         "MIITEL_TOKEN": "miitel-bearer-s3cret", "UDESK_TOKEN": "udesk-payload-s3cret",
@@ -70,6 +72,9 @@ struct GatewayHarness {
         """
     }
 
+    /// Loads the harness's configuration file again (what SIGHUP does in `callgate serve`).
+    func load() throws -> Normalizer { try Normalizer.load(configFile: configFile.path, environment: Self.secrets) }
+
     static func make(yaml: String = yaml) throws -> GatewayHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -81,7 +86,8 @@ struct GatewayHarness {
         logger.logLevel = .trace
         let store = MemoryStore()
         return GatewayHarness(
-            gateway: try Gateway(normalizer: normalizer, store: store, logger: logger), store: store, logs: logs)
+            gateway: try Gateway(normalizer: normalizer, store: store, logger: logger), store: store, logs: logs,
+            configFile: file)
     }
 
     func test(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Void)
@@ -112,8 +118,11 @@ func fixtureBody(_ vendor: String, _ name: String) throws -> [UInt8] {
 /// for asserting what never appears in logs.
 final class LogCapture: Sendable {
     let lines = Mutex<[String]>([])
+    /// The same lines as `log.format: json` writes them.
+    let jsonLines = Mutex<[String]>([])
 
     var all: String { lines.withLock { $0.joined(separator: "\n") } }
+    var json: String { jsonLines.withLock { $0.joined() } }
 
     /// A handler writing here.
     var handler: Handler { Handler(capture: self) }
@@ -135,6 +144,11 @@ final class LogCapture: Sendable {
             let all = self.metadata.merging(metadata ?? [:]) { _, new in new }
             let text = "\(level) \(message) \(all)"
             capture.lines.withLock { $0.append(text) }
+            let event = LogEvent(
+                level: level, message: message, metadata: metadata, source: source, file: file, function: function,
+                line: line)
+            let json = JSONLogHandler.line(event: event, label: "test", metadata: self.metadata)
+            capture.jsonLines.withLock { $0.append(String(decoding: json, as: UTF8.self)) }
         }
     }
 }
