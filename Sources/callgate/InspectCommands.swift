@@ -230,10 +230,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
         try await reportAsync {
             if let id {
                 try await withStore(options) { _, store in
-                    guard let row = try await store.deliveries(status: nil, sink: nil).first(where: { $0.id == id })
-                    else {
-                        throw CLIError("no delivery \(id)")
-                    }
+                    guard let row = try await store.delivery(id: id) else { throw CLIError("no delivery \(id)") }
                     CLIOutput.write(
                         "\(row.id)\t\(row.sink)\t\(row.eventId)\t\(row.status.rawValue)\tattempts \(row.attempts)\tnext \(row.nextAttemptAt)\n"
                     )
@@ -298,10 +295,10 @@ struct SinksCommand: AsyncParsableCommand {
                     try await store.setSink(disable, disabled: true, reason: "disabled by an operator", at: .now)
                 }
                 let disabled = Dictionary(uniqueKeysWithValues: try await store.disabledSinks().map { ($0.sink, $0) })
+                let stats = Dictionary(uniqueKeysWithValues: try await store.outboxStats().map { ($0.sink, $0) })
                 for sink in normalizer.config.sinks {
-                    let rows = try await store.deliveries(status: nil, sink: sink.id)
-                    let pending = rows.filter { $0.status == .pending }.count
-                    let dead = rows.filter { $0.status == .dead }.count
+                    let pending = stats[sink.id]?.pending ?? 0
+                    let dead = stats[sink.id]?.dead ?? 0
                     let state = disabled[sink.id].map { "disabled since \($0.since) (\($0.reason ?? ""))" } ?? "enabled"
                     CLIOutput.write("\(sink.id)\t\(sink.type)\t\(state)\tpending \(pending)\tdead \(dead)\n")
                 }

@@ -1,4 +1,5 @@
 import CallGateCore
+import CallGateKit
 import CallGateStore
 import CallGateTestSupport
 import Foundation
@@ -207,5 +208,58 @@ import Testing
         let both = try callgate(["replay", "--dead", "--quarantined", "--config", file.path])
         #expect(both.status == 1)
         #expect(both.stderr.contains("exactly one"))
+    }
+
+    /// `callgate backup` copies the store while another process keeps writing to it.
+    @Test func backupCopiesALiveStore() async throws {
+        let file = try Self.config(
+            """
+            store: { sqlite: s.sqlite }
+            sources:
+              - { id: miitel, adapter: miitel, mapping: MAPPINGS/miitel.yaml }
+            """)
+        let directory = file.deletingLastPathComponent()
+        let store = try SQLiteStore(path: directory.appendingPathComponent("s.sqlite").path)
+        let template = try Golden.json("miitel", "speech-recognition-ja")
+        let normalizer = try Normalizer.load(configFile: file.path, environment: [:])
+        let pipeline = try #require(normalizer.pipeline(for: "miitel"))
+        @Sendable func ingest(_ i: Int) async throws {
+            var call = template["call"]?.objectValue ?? JSONObject()
+            call["id"] = .string("backup-call-\(i)")
+            let events = try pipeline.events(from: template.setting("call", .object(call)), receivedAt: Golden.receivedAt)
+            _ = try await store.ingest(
+                IngestRecord(
+                    source: "miitel", receivedAt: Golden.receivedAt, contentType: "application/json", query: nil,
+                    body: Array("payload \(i)".utf8), events: events, routes: .none))
+        }
+        for i in 0..<50 { try await ingest(i) }
+        // Writes go on while the backup runs.
+        let writer = Task {
+            for i in 50..<250 { try await ingest(i) }
+        }
+        let backup = directory.appendingPathComponent("copy.sqlite")
+        let run = try callgate(["backup", backup.path, "--config", file.path])
+        try await writer.value
+        try await store.close()
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("backed up"))
+        #expect(!FileManager.default.fileExists(atPath: backup.path + ".partial"))
+
+        let perRequest = try pipeline.events(from: template, receivedAt: Golden.receivedAt).count
+        let copy = try SQLiteStore(path: backup.path)
+        let requests = try await copy.requests(source: nil, since: Timestamp(seconds: 0))
+        #expect(requests.count >= 50 && requests.count <= 250)
+        // A consistent snapshot: each copied request with all its events and their calls.
+        let copied = try await copy.events(callKey: nil, limit: 10_000)
+        #expect(copied.count == requests.count * perRequest)
+        for event in copied.prefix(20) { #expect(try await copy.call(key: event.call.callKey) != nil) }
+        try await copy.close()
+
+        let itself = try callgate(
+            ["backup", directory.appendingPathComponent("s.sqlite").path, "--config", file.path])
+        #expect(itself.status == 1)
+        let nowhere = try callgate(["backup", "/nonexistent-dir/x.sqlite", "--config", file.path])
+        #expect(nowhere.status == 1)
+        #expect(nowhere.stderr.contains("cannot back up"), "\(nowhere.stderr)")
     }
 }

@@ -3,6 +3,7 @@ import CallGateKit
 import CallGateStore
 import CallGateTestSupport
 import Foundation
+import GRDB
 import Testing
 
 /// The same behaviour from both stores: duplicates, revisions, merge, outbox, quarantine.
@@ -224,5 +225,24 @@ enum TemporaryDirectory {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+@Suite struct StoreUpgradeTests {
+    /// An older callgate refuses a database a newer one has migrated, instead of running on a
+    /// schema it does not know.
+    @Test func aDatabaseFromANewerVersionIsRefused() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-\(UUID()).sqlite").path
+        try await SQLiteStore(path: path).close()
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+        }
+        try queue.close()
+        #expect {
+            try SQLiteStore(path: path)
+        } throws: { error in
+            "\(error)".contains("migrated by a newer callgate")
+        }
     }
 }
