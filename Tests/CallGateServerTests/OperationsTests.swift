@@ -197,6 +197,57 @@ import Testing
     }
 }
 
+/// The retention service on the SQLite store.
+@Suite struct RetentionServiceTests {
+    /// Pruning goes in batches, each its own short write, so an ingest arriving meanwhile commits
+    /// long before pruning ends.
+    @Test func pruningInBatchesLetsIngestThrough() async throws {
+        let h = try GatewayHarness.make()
+        let directory = h.configFile.deletingLastPathComponent()
+        let store = try SQLiteStore(path: directory.appendingPathComponent("retention.sqlite").path)
+        let old = Timestamp(seconds: 1_000)
+        let body = Array(String(repeating: "x", count: 200).utf8)
+        // 2,000 old raw requests (no events), written 500 to a transaction.
+        try await withThrowingDiscardingTaskGroup { group in
+            for _ in 0..<2_000 {
+                group.addTask {
+                    _ = try await store.ingest(
+                        IngestRecord(
+                            source: "miitel", receivedAt: old, contentType: nil, query: nil, body: body, events: [],
+                            routes: .none))
+                }
+            }
+        }
+        let metrics = GatewayMetrics()
+        let service = RetentionService(
+            state: h.gateway.state, store: store, metrics: metrics, logger: Logger(label: "test"), batchSize: 100,
+            pause: .milliseconds(20))
+        let finished = StopFlag()
+        let pruning = Task {
+            let pruned = await service.pruneAll(h.gateway.config.retention, now: .now)
+            finished.set()
+            return pruned
+        }
+        try await Task.sleep(for: .milliseconds(60))
+        let service2 = try IngestService(
+            normalizer: try h.load(), store: store, logger: Logger(label: "test"), metrics: metrics)
+        let answer = await service2.handle(
+            IngestHTTPRequest(
+                source: "miitel", method: "POST", headers: [("Content-Type", "application/json")], rawQuery: nil,
+                body: try fixtureBody("miitel", "speech-recognition-ja"), peer: "127.0.0.1"))
+        #expect(answer.status == 200)
+        // 20 batches with 20 ms between them take at least 380 ms: the ingest did not wait for them.
+        #expect(!finished.isSet)
+        let pruned = await pruning.value
+        #expect(pruned[.requests] == 2_000)
+        let text = PrometheusText(String(decoding: metrics.render(), as: UTF8.self))
+        #expect(text.value("callgate_retention_pruned_total", ["kind": "requests"]) == 2_000)
+        let requests = try await store.requests(source: nil, since: Timestamp(seconds: 0))
+        #expect(requests.filter { $0.body != nil }.count == 1)
+        try await store.close()
+    }
+}
+
 /// The Prometheus text format, read back for assertions.
 struct PrometheusText {
     let text: String
