@@ -102,7 +102,8 @@ extension AdminAPI {
             guard case .payload(let input) = try source.pipeline.input(from: ingest) else {
                 return Self.json(["handshake": true, "events": []])
             }
-            events = try source.pipeline.events(from: source.authenticator.stripSecrets(from: input), receivedAt: Timestamp.now)
+            events = try source.pipeline.events(
+                from: source.authenticator.stripSecrets(from: input), receivedAt: Timestamp.now)
         } catch {
             let status = error.code == "unsupported_media_type" ? 415 : error.code == "unmappable_payload" ? 422 : 400
             throw AdminError(status: status, code: error.code, message: error.message)

@@ -190,11 +190,10 @@ struct AdminAPI: Sendable {
         }
         var since: Timestamp?
         if let text = request.uri.queryParameters.get("since") {
-            do {
-                since = try TimeFormat.iso8601.parse(.string(String(text)), zone: nil)
-            } catch {
-                throw AdminError.badRequest("since: \(error.message)")
+            guard let time = Timestamp(rfc3339: String(text)) else {
+                throw AdminError.badRequest("since must be an RFC 3339 time with its offset, e.g. 2026-11-01T00:00:00Z")
             }
+            since = time
         }
         let count = try await store.replayDead(sink: sink, since: since, now: .now)
         await state.current.service.wakeups.signalAll()

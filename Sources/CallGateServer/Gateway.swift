@@ -109,7 +109,18 @@ public struct Gateway: Sendable {
             // The configuration at the start of the request serves it to the end, across a reload.
             let service = state.current.service
             let source = context.parameters.get("source") ?? ""
-            let limit = service.maxBodyBytes(for: source) ?? service.maximumBodyBytes
+            let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+            // An unknown source (404) or a refused method (405) is answered before the body is read.
+            guard let limit = service.maxBodyBytes(for: source),
+                request.method == .post || service.allowsGET(source)
+            else {
+                return await service.handle(
+                    IngestHTTPRequest(
+                        source: source, method: request.method.rawValue, headers: headers, rawQuery: request.uri.query,
+                        body: [], peer: context.peer),
+                    logger: context.requestLogger
+                ).http
+            }
             let tooLarge = GatewayResponse.error(
                 413, "body_too_large", "the body is larger than \(limit) bytes (max_body_bytes)")
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
@@ -123,7 +134,6 @@ public struct Gateway: Sendable {
                 service.count(tooLarge, source: source)
                 return tooLarge.http
             }
-            let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
             let response = await service.handle(
                 IngestHTTPRequest(
                     source: source, method: request.method.rawValue, headers: headers, rawQuery: request.uri.query,

@@ -24,7 +24,9 @@ struct BackupCommand: AsyncParsableCommand {
                 guard let sqlite = store as? SQLiteStore else {
                     throw CLIError("callgate backup copies an SQLite store; back up PostgreSQL with pg_dump")
                 }
-                if URL(fileURLWithPath: file).standardizedFileURL == URL(fileURLWithPath: sqlite.path).standardizedFileURL {
+                if URL(fileURLWithPath: file).standardizedFileURL
+                    == URL(fileURLWithPath: sqlite.path).standardizedFileURL
+                {
                     throw CLIError("the backup cannot overwrite the store itself")
                 }
                 let started = ContinuousClock.now

@@ -226,7 +226,8 @@ import Testing
         @Sendable func ingest(_ i: Int) async throws {
             var call = template["call"]?.objectValue ?? JSONObject()
             call["id"] = .string("backup-call-\(i)")
-            let events = try pipeline.events(from: template.setting("call", .object(call)), receivedAt: Golden.receivedAt)
+            let events = try pipeline.events(
+                from: template.setting("call", .object(call)), receivedAt: Golden.receivedAt)
             _ = try await store.ingest(
                 IngestRecord(
                     source: "miitel", receivedAt: Golden.receivedAt, contentType: "application/json", query: nil,

@@ -31,7 +31,8 @@ extension AdminAPITests {
             #expect(second.json["quarantine"]?.arrayValue?.first?["id"]?.numberValue == id)
             #expect(second.json["next"] == .null)
 
-            let shown = try await client.execute(uri: "/v1/admin/quarantine/\(Int(id))", method: .get, headers: Self.admin)
+            let shown = try await client.execute(
+                uri: "/v1/admin/quarantine/\(Int(id))", method: .get, headers: Self.admin)
             #expect(shown.json["body"] == #"{"call""#)
             #expect(shown.json["code"] == "malformed_body")
             #expect(shown.json["status"] == 400)
@@ -118,11 +119,13 @@ extension AdminAPITests {
             let query = try String(
                 contentsOf: PackageRoot.path("Tests/Fixtures/biztel/abandoned-1-incoming.query"), encoding: .utf8)
             let biztel = try await client.execute(
-                uri: "/v1/admin/map?source=biztel&query=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                uri:
+                    "/v1/admin/map?source=biztel&query=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
                 method: .post, headers: Self.admin)
             #expect(biztel.status == .ok, "\(biztel.json)")
             let golden = try JSONParser.parse(
-                Array(try Data(contentsOf: PackageRoot.path("Tests/Fixtures/biztel/abandoned-1-incoming.expected.json"))))
+                Array(
+                    try Data(contentsOf: PackageRoot.path("Tests/Fixtures/biztel/abandoned-1-incoming.expected.json"))))
             #expect(biztel.json["events"]?.arrayValue?.map { $0["type"] } == golden.arrayValue?.map { $0["type"] })
 
             let challenge = try await client.execute(

@@ -1,6 +1,5 @@
 import CallGateCore
 import CallGateKit
-@testable import CallGateServer
 import CallGateStore
 import CallGateTestSupport
 import Foundation
@@ -9,6 +8,8 @@ import HummingbirdTesting
 import Logging
 import Synchronization
 import Testing
+
+@testable import CallGateServer
 
 /// A gateway on a test configuration and an in-memory store, with every log line captured.
 struct GatewayHarness {

@@ -42,7 +42,8 @@ import Testing
             // Committed by the time the answer was sent.
             let stored = await h.store.events(callKey: nil, limit: 10)
             #expect(stored.map(\.id) == [id])
-            #expect(try await h.store.deliveries(status: .pending, sink: nil).map(\.sink) == ["archive", "completed-only"])
+            #expect(
+                try await h.store.deliveries(status: .pending, sink: nil).map(\.sink) == ["archive", "completed-only"])
 
             let again = try await client.execute(
                 uri: "/v1/ingest/miitel", method: .post, headers: Self.json, body: buffer(body))

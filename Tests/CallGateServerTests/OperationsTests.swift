@@ -141,7 +141,8 @@ import Testing
             #expect(
                 after.value("callgate_deliveries_total", ["sink": "archive", "result": "delivered"])
                     == Double(types.count))
-            #expect(after.value("callgate_deliveries_total", ["sink": "gone", "result": "dead"]) == Double(types.count))
+            #expect(
+                after.value("callgate_deliveries_total", ["sink": "gone", "result": "dead"]) == Double(types.count))
             #expect(after.value("callgate_delivery_duration_seconds_count", ["sink": "archive"]) == Double(types.count))
             #expect(after.value("callgate_outbox_pending", ["sink": "gone"]) == 0)
             #expect(after.value("callgate_outbox_oldest_pending_age_seconds", ["sink": "archive"]) == 0)
@@ -174,6 +175,25 @@ import Testing
         #expect(ingest.count == 2)
         #expect(ingest.contains { $0.contains("\"request_id\": proxy-req:42") })
         #expect(ingest.allSatisfy { $0.contains("\"request_id\": ") })
+    }
+
+    /// An unknown source or a refused method is named as such, even with a body over any limit.
+    @Test func theSourceAndMethodAreCheckedBeforeTheSize() async throws {
+        let h = try GatewayHarness.make()
+        try await h.test { client async throws in
+            let huge = buffer(String(repeating: "x", count: 100_000))
+            let unknown = try await client.execute(
+                uri: "/v1/ingest/nosuch", method: .post, headers: Self.json, body: huge)
+            #expect(unknown.status == .notFound)
+            #expect(unknown.errorCode == "unknown_source")
+            let get = try await client.execute(uri: "/v1/ingest/miitel", method: .get, body: huge)
+            #expect(get.status == .methodNotAllowed)
+            let large = try await client.execute(
+                uri: "/v1/ingest/miitel", method: .post, headers: Self.json, body: huge)
+            #expect(large.status == .contentTooLarge)
+            let metrics = PrometheusText(try await client.execute(uri: "/metrics", method: .get).text)
+            #expect(metrics.value("callgate_ingest_requests_total", ["source": "miitel", "status_class": "4xx"]) == 2)
+        }
     }
 
     @Test func jsonLogLinesAreOneObjectEach() throws {

@@ -67,7 +67,8 @@ import Testing
 
             try Self.changeDirection(mapping)
             #expect(h.gateway.reload { try h.load() } == nil)
-            let after = try await client.execute(uri: "/v1/ingest/miitel", method: .post, headers: Self.json, body: body)
+            let after = try await client.execute(
+                uri: "/v1/ingest/miitel", method: .post, headers: Self.json, body: body)
             #expect(after.status == .ok)
             // The same call, re-derived differently: a new revision, not a duplicate.
             #expect(after.json["status"] == "accepted")
@@ -100,7 +101,8 @@ import Testing
             // A mapping error is refused the same way, with the mapping's file:line:column.
             try Self.rewrite(h.configFile) { $0.replacingOccurrences(of: "surprise: 1\n", with: "") }
             let broken = h.configFile.deletingLastPathComponent().appendingPathComponent("broken.yaml")
-            try "version: 1\nvendor: miitel\nrecord:\n  status: [\n".write(to: broken, atomically: true, encoding: .utf8)
+            try "version: 1\nvendor: miitel\nrecord:\n  status: [\n".write(
+                to: broken, atomically: true, encoding: .utf8)
             try Self.rewrite(h.configFile) {
                 $0.replacingOccurrences(
                     of: "mapping: \(GatewayHarness.mapping("miitel")) }", with: "mapping: broken.yaml }")
@@ -129,7 +131,9 @@ import Testing
             try socket.send(Array(body[(body.count / 2)...]))
             let answer = try socket.receiveResponse()
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
-            let key = try #require(answer.split(separator: "\r\n\r\n").last.flatMap { try? JSONParser.parse(Array($0.utf8)) }?["call_key"]?.stringValue)
+            let key = try #require(
+                answer.split(separator: "\r\n\r\n").last.flatMap { try? JSONParser.parse(Array($0.utf8)) }?["call_key"]?
+                    .stringValue)
             let stored = try await h.store.events(callKey: key, limit: 1).first
             #expect(stored?.json["call"]?["direction"] == "outbound")
         }
@@ -139,7 +143,8 @@ import Testing
         let h = try GatewayHarness.make()
         let directory = h.configFile.deletingLastPathComponent()
         try await OperationsTests.delivering(h) { () async throws in
-            #expect(try await OperationsTests.eventually(5) { h.gateway.workers.running == ["archive", "completed-only"] })
+            #expect(
+                try await OperationsTests.eventually(5) { h.gateway.workers.running == ["archive", "completed-only"] })
             try Self.rewrite(h.configFile) {
                 $0 + "\n  - { id: late, type: file, path: late.jsonl }\n"
             }
@@ -152,7 +157,8 @@ import Testing
             #expect(response.status == 200)
             #expect(
                 try await OperationsTests.eventually {
-                    let text = (try? String(contentsOf: directory.appendingPathComponent("late.jsonl"), encoding: .utf8)) ?? ""
+                    let text =
+                        (try? String(contentsOf: directory.appendingPathComponent("late.jsonl"), encoding: .utf8)) ?? ""
                     return text.contains("\"source\":\"miitel\"")
                 })
         }
@@ -169,10 +175,13 @@ import Testing
         try Self.rewrite(config) {
             $0.replacingOccurrences(
                 of: "sinks:",
-                with: "  - { id: second, adapter: miitel, region: JP, mapping: \(GatewayHarness.mapping("miitel")) }\nsinks:")
+                with:
+                    "  - { id: second, adapter: miitel, region: JP, mapping: \(GatewayHarness.mapping("miitel")) }\nsinks:"
+            )
         }
         kill(server.process.processIdentifier, SIGHUP)
-        #expect(try await OperationsTests.eventually { await Self.post(payload, to: "second", port: server.port) == 200 })
+        #expect(
+            try await OperationsTests.eventually { await Self.post(payload, to: "second", port: server.port) == 200 })
 
         try Self.rewrite(config) { $0.replacingOccurrences(of: "sinks:", with: "sinkz:") }
         kill(server.process.processIdentifier, SIGHUP)

@@ -67,7 +67,8 @@ import Testing
         #expect(report.newEvents == 5)
         #expect(report.failed.isEmpty)
         #expect(try await store.quarantined(source: "pbx", includeResolved: false).isEmpty)
-        #expect(try await store.quarantined(source: "pbx", includeResolved: true).first?.resolvedAt == Golden.receivedAt)
+        #expect(
+            try await store.quarantined(source: "pbx", includeResolved: true).first?.resolvedAt == Golden.receivedAt)
         #expect(await store.events(callKey: nil, limit: 100).count == 5)
         // Replaying again finds nothing left to do.
         let again = try await Replayer(service: after).replayQuarantined(now: Golden.receivedAt)

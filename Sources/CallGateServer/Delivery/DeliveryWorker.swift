@@ -84,40 +84,40 @@ struct DeliveryWorker: Sendable {
     func run(until stopping: StopFlag) async {
         let inFlight = InFlight()
         await withDiscardingTaskGroup { group in
-                var disabledChecked = ContinuousClock.now - .seconds(60)
-                var disabled = false
-                while !stopping.isSet, !Task.isCancelled {
-                    if await inFlight.takeDisabledFlag() || ContinuousClock.now - disabledChecked >= .seconds(1) {
-                        disabled = (try? await store.disabledSinks().contains { $0.sink == sink.id }) ?? false
-                        disabledChecked = ContinuousClock.now
-                    }
-                    if disabled {
-                        await wakeup.wait(upTo: pollInterval)
-                        continue
-                    }
-                    let busy = await inFlight.ids
-                    let free = concurrency - busy.count
-                    var due: [DueDelivery] = []
-                    if free > 0 {
-                        do {
-                            due = try await store.dueDeliveries(
-                                sink: sink.id, now: .now, limit: free, excluding: busy)
-                        } catch {
-                            logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
-                        }
-                    }
-                    for row in due {
-                        await inFlight.insert(row.id)
-                        group.addTask {
-                            let disables = await deliver(row)
-                            await inFlight.remove(row.id)
-                            if disables { await inFlight.flagDisabled() }
-                            await wakeup.signal()
-                        }
-                    }
-                    if free > 0, due.count == free { continue }  // there may be more due now
-                    await wakeup.wait(upTo: await idleWait())
+            var disabledChecked = ContinuousClock.now - .seconds(60)
+            var disabled = false
+            while !stopping.isSet, !Task.isCancelled {
+                if await inFlight.takeDisabledFlag() || ContinuousClock.now - disabledChecked >= .seconds(1) {
+                    disabled = (try? await store.disabledSinks().contains { $0.sink == sink.id }) ?? false
+                    disabledChecked = ContinuousClock.now
                 }
+                if disabled {
+                    await wakeup.wait(upTo: pollInterval)
+                    continue
+                }
+                let busy = await inFlight.ids
+                let free = concurrency - busy.count
+                var due: [DueDelivery] = []
+                if free > 0 {
+                    do {
+                        due = try await store.dueDeliveries(
+                            sink: sink.id, now: .now, limit: free, excluding: busy)
+                    } catch {
+                        logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
+                    }
+                }
+                for row in due {
+                    await inFlight.insert(row.id)
+                    group.addTask {
+                        let disables = await deliver(row)
+                        await inFlight.remove(row.id)
+                        if disables { await inFlight.flagDisabled() }
+                        await wakeup.signal()
+                    }
+                }
+                if free > 0, due.count == free { continue }  // there may be more due now
+                await wakeup.wait(upTo: await idleWait())
+            }
         }
     }
 

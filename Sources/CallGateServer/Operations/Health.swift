@@ -35,7 +35,8 @@ struct Health: Sendable {
             failures.append("the store cannot take writes")
         }
         checks["config"] = .string(
-            "loaded (generation \(runtime.generation))" + (state.reloadError != nil ? "; the last reload was refused" : ""))
+            "loaded (generation \(runtime.generation))"
+                + (state.reloadError != nil ? "; the last reload was refused" : ""))
         let expected = Set(runtime.config.sinks.map(\.id))
         if let running = workers.running {
             // Right after a reload the workers restart on the new sinks (once in-flight attempts end).

@@ -26,7 +26,9 @@ struct RequestIDMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             let status = Int(error.status.code)
             let code = status == 404 ? "not_found" : status == 405 ? "method_not_allowed" : "bad_request"
-            response = GatewayResponse.error(status, code, error.body ?? "\(request.method) \(request.uri.path) is not served").http
+            response =
+                GatewayResponse.error(status, code, error.body ?? "\(request.method) \(request.uri.path) is not served")
+                .http
         }
         response.headers[Self.header] = id
         return response

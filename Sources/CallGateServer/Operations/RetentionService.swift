@@ -41,6 +41,8 @@ struct RetentionService: Service {
                 let count: Int
                 do {
                     count = try await store.prune(kind, before: cutoff, limit: batchSize)
+                } catch is CancellationError {
+                    break
                 } catch {
                     logger.error(
                         "retention could not prune", metadata: ["kind": .string(kind.rawValue), "error": "\(error)"])
