@@ -118,33 +118,12 @@ struct DeliveryHarness {
 
     /// Runs the sinks' delivery workers while `body` runs.
     func deliver<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        let client = DeliveryWorker.makeHTTPClient()
-        do {
-            let result = try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await gateway.runDelivery(client: client)
-                    return nil
-                }
-                let result = try await body()
-                group.cancelAll()
-                return result
-            }
-            try await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+        try await delivering(gateway, body)
     }
 
     /// Waits until `condition` holds, up to `seconds`.
     func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
+        try await CallGateServerTests.eventually(seconds, condition)
     }
 
     func rows(_ status: DeliveryStatus? = nil, sink: String? = nil) async -> [Delivery] {

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CallGateCore
 import CallGateKit
 import CallGateStore
@@ -97,6 +98,37 @@ struct GatewayHarness {
         let app = Application(router: gateway.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(setup) { client in try await body(client) }
     }
+}
+
+/// Runs the gateway's delivery workers (as `callgate serve` does) while `body` runs.
+func delivering<T: Sendable>(_ gateway: Gateway, _ body: @Sendable () async throws -> T) async throws -> T {
+    let client = DeliveryWorker.makeHTTPClient()
+    do {
+        let result = try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await gateway.runDelivery(client: client)
+                return nil
+            }
+            let result = try await body()
+            group.cancelAll()
+            return result
+        }
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
+
+/// Waits until `condition` holds, up to `seconds`.
+func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
 }
 
 extension TestResponse {

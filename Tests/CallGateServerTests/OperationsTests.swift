@@ -23,34 +23,12 @@ import Testing
         try await receiver.test(.live) { client in try await body(try #require(client.port)) }
     }
 
-    /// Runs the gateway's delivery workers while `body` runs.
     static func delivering<T: Sendable>(_ h: GatewayHarness, _ body: @Sendable () async throws -> T) async throws -> T {
-        let client = DeliveryWorker.makeHTTPClient()
-        do {
-            let result = try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await h.gateway.runDelivery(client: client)
-                    return nil
-                }
-                let result = try await body()
-                group.cancelAll()
-                return result
-            }
-            try await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+        try await CallGateServerTests.delivering(h.gateway, body)
     }
 
     static func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
+        try await CallGateServerTests.eventually(seconds, condition)
     }
 
     @Test func readinessNamesWhatIsNotReady() async throws {
