@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The vendor adapter modules (`Sources/<Name>Adapter`, tested by `Tests/<Name>AdapterTests`).
+/// `swift package --allow-writing-to-package-directory scaffold-adapter --name Acme` adds a name here.
+let adapters = ["MiiTel", "Udesk", "Biztel", "GenericPBX"]
+let adapterModules = adapters.map { Target.Dependency(stringLiteral: "\($0)Adapter") }
+
 let package = Package(
     name: "CallGate",
     platforms: [.macOS(.v14)],
@@ -30,16 +35,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // One module per vendor: protocol-level behaviour and named mapping functions.
-        .target(name: "MiiTelAdapter", dependencies: ["CallGateCore"]),
-        .target(name: "UdeskAdapter", dependencies: ["CallGateCore"]),
-        .target(name: "BiztelAdapter", dependencies: ["CallGateCore"]),
-        .target(name: "GenericPBXAdapter", dependencies: ["CallGateCore"]),
+        // The adapters compiled in (`BuiltinAdapters.all`).
+        .target(name: "CallGateAdapters", dependencies: ["CallGateCore"] + adapterModules),
+        // Checks Mappings/*.yaml at build time and compiles them in (used by MappingBundlerPlugin).
+        .executableTarget(name: "MappingBundler", dependencies: ["CallGateCore", "CallGateAdapters"]),
+        .plugin(name: "MappingBundlerPlugin", capability: .buildTool(), dependencies: ["MappingBundler"]),
+        .target(name: "CallGateMappings", plugins: ["MappingBundlerPlugin"]),
         // Wires configuration, adapters and mappings into a runnable normalizer (used by the CLI and tests).
-        .target(
-            name: "CallGateKit",
-            dependencies: ["CallGateCore", "MiiTelAdapter", "UdeskAdapter", "BiztelAdapter", "GenericPBXAdapter"]
-        ),
+        .target(name: "CallGateKit", dependencies: ["CallGateCore", "CallGateAdapters", "CallGateMappings"]),
         // Durable state: raw requests, events, merged calls, outbox and quarantine (SQLite via GRDB,
         // plus an in-memory store for tests).
         .target(
@@ -77,12 +80,9 @@ let package = Package(
         ),
         .target(name: "CallGateTestSupport", dependencies: ["CallGateKit"], path: "Tests/CallGateTestSupport"),
         .testTarget(name: "CallGateCoreTests", dependencies: ["CallGateCore", "CallGateTestSupport"]),
-        .testTarget(name: "MiiTelAdapterTests", dependencies: ["MiiTelAdapter", "CallGateKit", "CallGateTestSupport"]),
-        .testTarget(name: "UdeskAdapterTests", dependencies: ["UdeskAdapter", "CallGateKit", "CallGateTestSupport"]),
-        .testTarget(name: "BiztelAdapterTests", dependencies: ["BiztelAdapter", "CallGateKit", "CallGateTestSupport"]),
         .testTarget(
-            name: "GenericPBXAdapterTests", dependencies: ["GenericPBXAdapter", "CallGateKit", "CallGateTestSupport"]),
-        .testTarget(name: "CallGateKitTests", dependencies: ["CallGateKit", "CallGateStore", "CallGateTestSupport"]),
+            name: "CallGateKitTests",
+            dependencies: ["CallGateKit", "CallGateMappings", "CallGateStore", "CallGateTestSupport"]),
         .testTarget(name: "CallGateStoreTests", dependencies: ["CallGateStore", "CallGateKit", "CallGateTestSupport"]),
         .testTarget(
             name: "CallGateServerTests",
@@ -93,6 +93,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-    ],
+    ]
+        // One module per vendor: protocol-level behaviour, authentication, named mapping functions.
+        + adapters.map { .target(name: "\($0)Adapter", dependencies: ["CallGateCore"]) }
+        + adapters.map {
+            .testTarget(
+                name: "\($0)AdapterTests",
+                dependencies: [.init(stringLiteral: "\($0)Adapter"), "CallGateKit", "CallGateTestSupport"])
+        },
     swiftLanguageModes: [.v6]
 )

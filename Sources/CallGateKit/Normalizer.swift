@@ -1,4 +1,6 @@
+import CallGateAdapters
 import CallGateCore
+import CallGateMappings
 import Foundation
 
 /// The configuration with every source's adapter and mapping loaded and compiled: what `callgate
@@ -55,13 +57,29 @@ public struct Normalizer: Sendable {
                     source.location.error("source '\(source.id)': adapter '\(adapter.name)' needs a 'mapping' file"))
                 continue
             }
+            // A file named in the configuration is read from disk (it overrides the bundled one); an
+            // adapter's own mapping, or a bare name (`mapping: aircall`), is the one compiled in.
+            let bundledName = Self.bundledName(mappingPath, named: source.mapping != nil)
             let resolved = mappingPath.hasPrefix("/") ? mappingPath : base.appendingPathComponent(mappingPath).path
-            let key = adapter.name + "\u{0}" + resolved
+            let key = adapter.name + "\u{0}" + (bundledName.map { "bundled:" + $0 } ?? resolved)
             let mapping: CompiledMapping
             if let cached = compiled[key] {
                 mapping = cached
             } else {
-                guard let yaml = try? String(contentsOfFile: resolved, encoding: .utf8) else {
+                let yaml: String
+                if let bundledName, let text = BundledMappings.text(of: bundledName) {
+                    yaml = text
+                } else if bundledName != nil, source.mapping != nil {
+                    let location = source.mappingLocation ?? source.location
+                    let known = BundledMappings.all.keys.sorted().map { $0.replacingOccurrences(of: ".yaml", with: "") }
+                    errors.append(
+                        location.error(
+                            "source '\(source.id)': no bundled mapping '\(mappingPath)' (bundled: \(known.joined(separator: ", "))); name a file with a path, e.g. ./\(mappingPath).yaml"
+                        ))
+                    continue
+                } else if let text = try? String(contentsOfFile: resolved, encoding: .utf8) {
+                    yaml = text
+                } else {
                     let location = source.mappingLocation ?? source.location
                     errors.append(location.error("source '\(source.id)': cannot read mapping file \(mappingPath)"))
                     continue
@@ -82,5 +100,14 @@ public struct Normalizer: Sendable {
         }
         guard errors.isEmpty else { throw LoadErrors(errors: errors) }
         return Normalizer(config: config, pipelines: pipelines)
+    }
+
+    /// The bundled mapping a source's `mapping` stands for: the adapter's default
+    /// (`Mappings/miitel.yaml` → `miitel.yaml`), or a bare name given in the configuration
+    /// (`aircall` → `aircall.yaml`). A path named in the configuration is a file, not bundled.
+    static func bundledName(_ mapping: String, named: Bool) -> String? {
+        if !named { return URL(fileURLWithPath: mapping).lastPathComponent }
+        guard !mapping.contains("/"), !mapping.hasSuffix(".yaml"), !mapping.hasSuffix(".yml") else { return nil }
+        return mapping + ".yaml"
     }
 }

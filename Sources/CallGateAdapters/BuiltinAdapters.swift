@@ -4,7 +4,8 @@ import GenericPBXAdapter
 import MiiTelAdapter
 import UdeskAdapter
 
-/// The adapters compiled into `callgate`. Adding a vendor module adds one line here.
+/// The adapters compiled into `callgate`. Adding a vendor module adds one line here (and its name
+/// to `adapters` in Package.swift); `swift package scaffold-adapter` does both.
 public enum BuiltinAdapters {
     public static let all: [any VendorAdapter] = [
         MiiTelAdapter(),
