@@ -41,6 +41,16 @@ let package = Package(
         .executableTarget(name: "MappingBundler", dependencies: ["CallGateCore", "CallGateAdapters"]),
         .plugin(name: "MappingBundlerPlugin", capability: .buildTool(), dependencies: ["MappingBundler"]),
         .target(name: "CallGateMappings", plugins: ["MappingBundlerPlugin"]),
+        // `swift package --allow-writing-to-package-directory scaffold-adapter --name Acme`
+        .plugin(
+            name: "ScaffoldAdapterPlugin",
+            capability: .command(
+                intent: .custom(
+                    verb: "scaffold-adapter",
+                    description: "Create a vendor adapter module, its mapping, a fixture and a test, and register it"),
+                permissions: [
+                    .writeToPackageDirectory(reason: "creates the adapter's files and adds it to Package.swift")
+                ])),
         // Wires configuration, adapters and mappings into a runnable normalizer (used by the CLI and tests).
         .target(name: "CallGateKit", dependencies: ["CallGateCore", "CallGateAdapters", "CallGateMappings"]),
         // Durable state: raw requests, events, merged calls, outbox and quarantine (SQLite via GRDB,
