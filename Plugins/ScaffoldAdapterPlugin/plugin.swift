@@ -15,7 +15,8 @@ import PackagePlugin
     func performCommand(context: PluginContext, arguments: [String]) async throws {
         var extractor = ArgumentExtractor(arguments)
         guard let name = extractor.extractOption(named: "name").last else {
-            throw ScaffoldError("usage: swift package --allow-writing-to-package-directory scaffold-adapter --name Acme")
+            throw ScaffoldError(
+                "usage: swift package --allow-writing-to-package-directory scaffold-adapter --name Acme")
         }
         let created = try Scaffold(root: context.package.directoryURL, name: name).run()
         print("Created the \(name) adapter:")
@@ -38,7 +39,9 @@ struct Scaffold {
 
     init(root: URL, name: String) throws {
         guard let first = name.unicodeScalars.first, ("A"..."Z").contains(first),
-            name.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) }),
+            name.unicodeScalars.allSatisfy({
+                ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0)
+            }),
             name.count <= 40
         else {
             throw ScaffoldError("--name must be UpperCamelCase letters and digits (Acme, TwilioVoice), got '\(name)'")
@@ -52,14 +55,19 @@ struct Scaffold {
             ("Sources/\(name)Adapter/\(name)Adapter.swift", fill(Self.adapter)),
             ("Mappings/\(key).yaml", fill(Self.mapping)),
             ("Tests/Fixtures/\(key)/call-ended.json", fill(Self.fixture)),
-            ("Tests/\(name)AdapterTests/\(name)AdapterTests.swift", fill(Self.test)),
+            (
+                "Tests/\(name)AdapterTests/\(name)AdapterTests.swift",
+                Self.addingImport("\(name)Adapter", to: fill(Self.test))
+            ),
         ]
         for (path, _) in files where FileManager.default.fileExists(atPath: url(path).path) {
             throw ScaffoldError("\(path) exists already: nothing was changed")
         }
         // Registration first: if either edit cannot be made, no file is left behind.
         let package = try edit("Package.swift") { text in
-            guard let start = text.range(of: "let adapters = ["), let end = text[start.upperBound...].firstIndex(of: "]") else {
+            guard let start = text.range(of: "let adapters = ["),
+                let end = text[start.upperBound...].firstIndex(of: "]")
+            else {
                 throw ScaffoldError("Package.swift has no `let adapters = [...]` line")
             }
             if text[start.upperBound..<end].contains("\"\(name)\"") {
@@ -75,8 +83,7 @@ struct Scaffold {
             }
             var edited = text
             edited.replaceSubrange(list, with: "        \(name)Adapter(),\n        GenericAdapter(),")
-            edited = "import \(name)Adapter\n" + edited
-            return edited
+            return Self.addingImport("\(name)Adapter", to: edited)
         }
         for (path, text) in files {
             try FileManager.default.createDirectory(
@@ -89,6 +96,15 @@ struct Scaffold {
     }
 
     func url(_ path: String) -> URL { root.appending(path: path) }
+
+    /// `text` with `import module` among its leading imports, kept in lexicographic order.
+    static func addingImport(_ module: String, to text: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        let imports = lines.prefix { $0.hasPrefix("import ") }
+        let sorted = (imports + ["import \(module)"]).sorted()
+        lines.replaceSubrange(0..<imports.count, with: sorted)
+        return lines.joined(separator: "\n")
+    }
 
     func edit(_ path: String, _ change: (String) throws -> String) throws -> String {
         try change(try String(contentsOf: url(path), encoding: .utf8))
@@ -123,7 +139,6 @@ struct Scaffold {
         import CallGateTestSupport
         import Foundation
         import Testing
-        import __Name__Adapter
 
         /// The sample payload through the adapter and `Mappings/__name__.yaml`.
         @Suite struct __Name__AdapterTests {
