@@ -3,7 +3,7 @@ import PackageDescription
 
 /// The vendor adapter modules (`Sources/<Name>Adapter`, tested by `Tests/<Name>AdapterTests`).
 /// `swift package --allow-writing-to-package-directory scaffold-adapter --name Acme` adds a name here.
-let adapters = ["MiiTel", "Udesk", "Biztel", "GenericPBX"]
+let adapters = ["MiiTel", "Udesk", "Biztel", "GenericPBX", "Twilio"]
 let adapterModules = adapters.map { Target.Dependency(stringLiteral: "\($0)Adapter") }
 
 let package = Package(
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "CallGateServerTests",
             dependencies: [
-                "CallGateServer", "CallGateStore", "CallGateKit", "CallGateTestSupport",
+                "CallGateServer", "CallGateStore", "CallGateKit", "CallGateTestSupport", "TwilioAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -46,6 +46,10 @@ struct Scaffold {
         else {
             throw ScaffoldError("--name must be UpperCamelCase letters and digits (Acme, TwilioVoice), got '\(name)'")
         }
+        // `GenericAdapter` is a type of CallGateCore, and `generic` the YAML-only adapter's name.
+        guard !["Generic", "CallGate"].contains(name) else {
+            throw ScaffoldError("'\(name)' is taken by CallGate itself; choose the vendor's name")
+        }
         self.root = root
         self.name = name
     }
@@ -60,6 +64,10 @@ struct Scaffold {
                 Self.addingImport("\(name)Adapter", to: fill(Self.test))
             ),
         ]
+        let registered = try String(contentsOf: url("Sources/CallGateAdapters/BuiltinAdapters.swift"), encoding: .utf8)
+        if registered.contains("import \(name)Adapter\n") {
+            throw ScaffoldError("\(name)Adapter is registered already: nothing was changed")
+        }
         for (path, _) in files where FileManager.default.fileExists(atPath: url(path).path) {
             throw ScaffoldError("\(path) exists already: nothing was changed")
         }

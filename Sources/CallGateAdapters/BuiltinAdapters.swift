@@ -2,6 +2,7 @@ import BiztelAdapter
 import CallGateCore
 import GenericPBXAdapter
 import MiiTelAdapter
+import TwilioAdapter
 import UdeskAdapter
 
 /// The adapters compiled into `callgate`. Adding a vendor module adds one line here (and its name
@@ -12,6 +13,7 @@ public enum BuiltinAdapters {
         UdeskAdapter(),
         BiztelAdapter(),
         GenericPBXAdapter(),
+        TwilioAdapter(),
         GenericAdapter(),
     ]
 }

@@ -88,7 +88,8 @@ public struct IngestService: Sendable {
             let config = pipeline.config
             let authenticator: SourceAuthenticator
             do {
-                authenticator = try SourceAuthenticator(config.auth, trustedProxies: server.trustedProxies)
+                authenticator = try SourceAuthenticator(
+                    config.auth, trustedProxies: server.trustedProxies, adapter: pipeline.adapter)
             } catch {
                 throw GatewayStartError(
                     message:
@@ -110,7 +111,7 @@ public struct IngestService: Sendable {
             let headerAuth =
                 auth.map {
                     !$0.bearer.isEmpty || !$0.basic.isEmpty || $0.queryKey != nil || !$0.standardWebhooks.isEmpty
-                        || $0.hmac != nil
+                        || $0.hmac != nil || $0.vendorSignature != nil
                 } ?? false
             sources[config.id] = IngestSource(
                 pipeline: pipeline, authenticator: authenticator,
@@ -183,7 +184,7 @@ public struct IngestService: Sendable {
         }
         let authRequest = AuthRequest(
             headers: request.headers, query: query.map { (name: $0.0, value: $0.1) }, body: request.body,
-            payload: nil, peer: request.peer)
+            payload: nil, peer: request.peer, rawQuery: request.rawQuery)
         let strippedQuery = source.authenticator.stripSecrets(fromQuery: authRequest.query).map { ($0.name, $0.value) }
         let ingest = IngestRequest(
             method: request.method, contentType: request.header("content-type"), query: strippedQuery,

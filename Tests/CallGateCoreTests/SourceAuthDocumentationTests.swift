@@ -49,9 +49,22 @@ import Testing
             let config = try CallGateConfig(yaml: yaml, file: "authentication.md", environment: Self.environment(yaml))
             try #require(!config.sources.isEmpty, "\(block)")
             for source in config.sources {
-                let authenticator = try SourceAuthenticator(source.auth, trustedProxies: config.server.trustedProxies)
+                let authenticator = try SourceAuthenticator(
+                    source.auth, trustedProxies: config.server.trustedProxies, adapter: SigningAdapter())
                 #expect(authenticator.isOpen == (source.auth == nil), "\(block)")
             }
         }
+    }
+}
+
+/// An adapter with a signature scheme of its own, for the `vendor_signature` example (the Twilio
+/// adapter's real scheme is tested in TwilioAdapterTests).
+struct SigningAdapter: VendorAdapter {
+    let name = "signing"
+    let defaultRegion = "US"
+
+    func signatureVerifier(_ settings: CallGateConfig.VendorSignature) throws(MessageError) -> VendorSignatureVerifier?
+    {
+        VendorSignatureVerifier(expectation: "a signature", header: "X-Signature") { _ in false }
     }
 }

@@ -68,7 +68,7 @@ import Testing
     @Test func checkValidatesTheShippedConfiguration() throws {
         let run = try callgate(["check"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("OK (5 sources"))
+        #expect(run.stdout.contains("OK (6 sources"))
     }
 
     @Test func checkReportsMappingErrorsWithLocation() throws {

@@ -19,9 +19,9 @@ import Testing
         }
     }
 
-    @Test func shippedConfigurationLoadsWithFiveSources() throws {
+    @Test func shippedConfigurationLoadsWithSixSources() throws {
         let normalizer = Golden.normalizer
-        #expect(normalizer.pipelines.map(\.settings.id) == ["miitel", "udesk", "biztel", "pbx", "aircall"])
+        #expect(normalizer.pipelines.map(\.settings.id) == ["miitel", "udesk", "biztel", "pbx", "twilio", "aircall"])
         #expect(normalizer.config.server.host == "127.0.0.1")
         #expect(normalizer.config.server.maxBodyBytes == 1_048_576)
     }

@@ -5,9 +5,11 @@ import CallGateStore
 import CallGateTestSupport
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TwilioAdapter
 
 /// Every authentication mode through the HTTP endpoint, 401 vs 403, and no secret in any log.
 @Suite struct AuthenticationTests {
@@ -206,5 +208,56 @@ import Testing
         #expect(json.contains(#""message":"ingest""#))
         #expect(json.split(separator: "\n").allSatisfy { (try? JSONParser.parse(Array($0.utf8))) != nil })
         for marker in ["s3cret", "payload-marker"] { #expect(!json.contains(marker), "\(marker) in logs:\n\(json)") }
+    }
+
+    /// `vendor_signature`: the adapter checks its vendor's own scheme (Twilio's X-Twilio-Signature).
+    @Test func vendorSignature() async throws {
+        let url = "https://hooks.example.com/v1/ingest/twilio"
+        let yaml = GatewayHarness.yaml.replacingOccurrences(
+            of: "sinks:",
+            with: """
+                  - id: twilio
+                    adapter: twilio
+                    auth: { vendor_signature: { secrets: ["${MIITEL_TOKEN}", "${HMAC_SECRET}"], url: "\(url)" } }
+                sinks:
+                """)
+        let h = try GatewayHarness.make(yaml: yaml)
+        let body = Array(
+            try Data(contentsOf: PackageRoot.path("Tests/Fixtures/twilio/inbound-completed.form")))
+        let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        try await h.test { client async throws in
+            for token in ["miitel-bearer-s3cret", "hmac-s3cret"] {
+                var headers = form
+                headers[HTTPField.Name("X-Twilio-Signature")!] = TwilioSignature.signature(
+                    authToken: token, url: url, rawQuery: nil, body: body)
+                let signed = try await client.execute(
+                    uri: "/v1/ingest/twilio", method: .post, headers: headers, body: buffer(body))
+                #expect(signed.status == .ok, "\(signed.json)")
+            }
+            let unsigned = try await client.execute(
+                uri: "/v1/ingest/twilio", method: .post, headers: form, body: buffer(body))
+            #expect(unsigned.status == .unauthorized)
+            #expect(unsigned.json["error"]?["message"]?.stringValue?.contains("X-Twilio-Signature") == true)
+            var forged = form
+            forged[HTTPField.Name("X-Twilio-Signature")!] = TwilioSignature.signature(
+                authToken: "guess", url: url, rawQuery: nil, body: body)
+            let wrong = try await client.execute(
+                uri: "/v1/ingest/twilio", method: .post, headers: forged, body: buffer(body))
+            #expect(wrong.status == .unauthorized)
+        }
+        #expect(!h.logs.all.contains("s3cret"))
+
+        // An adapter without a scheme of its own refuses the setting.
+        let refused = GatewayHarness.yaml.replacingOccurrences(
+            of: "sinks:",
+            with: """
+                  - { id: other, adapter: pbx, auth: { vendor_signature: { secret: x, url: "\(url)" } } }
+                sinks:
+                """)
+        #expect {
+            try GatewayHarness.make(yaml: refused)
+        } throws: { error in
+            "\(error)".contains("has no signature scheme of its own")
+        }
     }
 }

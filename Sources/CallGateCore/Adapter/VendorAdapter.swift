@@ -15,10 +15,35 @@ public protocol VendorAdapter: Sendable {
     /// - Throws: `IngestError` for bodies that cannot be read (400) or content types the vendor
     ///   never sends (415).
     func input(from request: IngestRequest, source: SourceSettings) throws(IngestError) -> AdapterInput
+
+    /// The check for the vendor's own request signature, configured by the source's
+    /// `auth: { vendor_signature: … }`; `nil` when the vendor has none (the setting is then an
+    /// error at start-up).
+    /// - Throws: `MessageError` for settings the scheme cannot use (a missing `url`).
+    func signatureVerifier(_ settings: CallGateConfig.VendorSignature) throws(MessageError) -> VendorSignatureVerifier?
+}
+
+/// An adapter's check of its vendor's request signature.
+public struct VendorSignatureVerifier: Sendable {
+    /// What a request must carry, for the 401 message ("an X-Twilio-Signature").
+    public var expectation: String
+    /// The header carrying the signature; a request without it has no such credential.
+    public var header: String
+    /// Whether the request's signature is valid.
+    public var verify: @Sendable (AuthRequest) -> Bool
+
+    public init(expectation: String, header: String, verify: @escaping @Sendable (AuthRequest) -> Bool) {
+        self.expectation = expectation
+        self.header = header
+        self.verify = verify
+    }
 }
 
 extension VendorAdapter {
     public var functions: [MappingFunction] { [] }
+    public func signatureVerifier(_ settings: CallGateConfig.VendorSignature) throws(MessageError)
+        -> VendorSignatureVerifier?
+    { nil }
     public var defaultMapping: String? { "Mappings/\(name).yaml" }
 
     /// The default: a JSON object body, parsed into a tape.

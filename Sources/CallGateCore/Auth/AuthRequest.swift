@@ -11,19 +11,23 @@ public struct AuthRequest: Sendable {
     public var payload: JSONValue?
     /// The address of the connecting peer as text, without a port (`127.0.0.1`, `::1`).
     public var peer: String?
+    /// The query string as received (percent-encoded, without `?`), for schemes that sign the URL.
+    public var rawQuery: String?
 
     public init(
         headers: [(name: String, value: String)] = [],
         query: [(name: String, value: String)] = [],
         body: [UInt8] = [],
         payload: JSONValue? = nil,
-        peer: String? = nil
+        peer: String? = nil,
+        rawQuery: String? = nil
     ) {
         self.headers = headers
         self.query = query
         self.body = body
         self.payload = payload
         self.peer = peer
+        self.rawQuery = rawQuery
     }
 
     /// The values of every header named `name` (ASCII case-insensitive), in order.

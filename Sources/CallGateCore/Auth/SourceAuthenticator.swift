@@ -13,6 +13,8 @@ public struct SourceAuthenticator: Sendable {
     let queryKey: (name: String, digest: SecretDigest)?
     let standardWebhooks: [StandardWebhooks.Key]
     let hmac: BodyHMAC?
+    /// The adapter's check of the vendor's own signature (`vendor_signature`).
+    let vendorSignature: VendorSignatureVerifier?
     /// The member names leading to the payload secret when its path is a plain chain (`$.a.b`).
     let payloadSecretMembers: [String]?
     /// What a request must carry, for the 401 message: "a bearer token or a Standard Webhooks signature".
@@ -24,7 +26,10 @@ public struct SourceAuthenticator: Sendable {
     ///   - trustedProxies: `server.trusted_proxies`, whose `X-Forwarded-For` is believed.
     /// - Throws: `MessageError` naming the setting at fault (an `allow_ips` entry that is not a CIDR
     ///   block, a `whsec_` secret that is not base64, …); messages never contain a secret.
-    public init(_ auth: CallGateConfig.SourceAuth?, trustedProxies: [String]) throws(MessageError) {
+    ///   - adapter: the source's adapter, which checks `vendor_signature` (its vendor's own scheme).
+    public init(
+        _ auth: CallGateConfig.SourceAuth?, trustedProxies: [String], adapter: (any VendorAdapter)? = nil
+    ) throws(MessageError) {
         self.trustedProxies = try Self.networks(trustedProxies, "server.trusted_proxies")
         let auth = auth ?? CallGateConfig.SourceAuth()
         allowIPs = try Self.networks(auth.allowIPs, "auth.allow_ips")
@@ -93,6 +98,21 @@ public struct SourceAuthenticator: Sendable {
             hmac = nil
         }
 
+        if let settings = auth.vendorSignature {
+            for (i, secret) in settings.secrets.enumerated() {
+                try Self.checkUsable(secret, "auth.vendor_signature secret \(i + 1)")
+            }
+            guard let verifier = try adapter?.signatureVerifier(settings) else {
+                throw MessageError(
+                    "auth.vendor_signature: adapter '\(adapter?.name ?? "")' has no signature scheme of its own; use bearer, hmac or standard_webhooks"
+                )
+            }
+            vendorSignature = verifier
+            expected.append(verifier.expectation)
+        } else {
+            vendorSignature = nil
+        }
+
         expectation = Self.alternatives(expected)
     }
 
@@ -131,11 +151,12 @@ public struct SourceAuthenticator: Sendable {
         if payloadSecret != nil { out.append(.payloadSecret) }
         if hmac != nil { out.append(.hmac) }
         if !standardWebhooks.isEmpty { out.append(.standardWebhooks) }
+        if vendorSignature != nil { out.append(.vendorSignature) }
         return out
     }
 
     enum Method {
-        case bearer, basic, queryKey, payloadSecret, hmac, standardWebhooks
+        case bearer, basic, queryKey, payloadSecret, hmac, standardWebhooks, vendorSignature
     }
 
     func verdict(of method: Method, _ request: AuthRequest, now: Timestamp) -> CredentialVerdict {
@@ -146,6 +167,12 @@ public struct SourceAuthenticator: Sendable {
         case .payloadSecret: checkPayloadSecret(request)
         case .hmac: hmac?.verify(request) ?? .absent
         case .standardWebhooks: StandardWebhooks.verify(request, keys: standardWebhooks, now: now)
+        case .vendorSignature:
+            if let verifier = vendorSignature, request.header(verifier.header) != nil {
+                verifier.verify(request) ? .valid : .invalid("the \(verifier.header) does not match")
+            } else {
+                .absent
+            }
         }
     }
 

@@ -177,6 +177,16 @@ extension CallGateConfig {
                     ?? "sha256=")
             try h.finish()
         }
+        if let n = r.take("vendor_signature") {
+            var s = try MappingReader(n, in: document, context: "vendor_signature")
+            let secretNodes = [s.take("secret"), s.take("secrets")].compactMap { $0 }
+            guard !secretNodes.isEmpty else { throw document.error(n, "vendor_signature needs secret or secrets") }
+            var secrets: [Secret] = []
+            for node in secretNodes { secrets += try v.secrets(node, "vendor_signature.secret") }
+            auth.vendorSignature = VendorSignature(
+                secrets: secrets, url: try v.optionalString(s.take("url"), "vendor_signature.url"))
+            try s.finish()
+        }
         if let n = r.take("allow_ips") { auth.allowIPs = try v.strings(n, "auth.allow_ips") }
         try r.finish()
         return auth

@@ -68,7 +68,24 @@ public struct CallGateConfig: Sendable {
         public var queryKey: QueryKey?
         public var standardWebhooks: [Secret] = []
         public var hmac: HMACVerification?
+        /// The vendor's own signature scheme, checked by the source's adapter (`vendor_signature`).
+        public var vendorSignature: VendorSignature?
         public var allowIPs: [String] = []
+    }
+
+    /// `auth: { vendor_signature: { secret: …, url: … } }`: settings for a signature the adapter
+    /// knows how to check (Twilio's `X-Twilio-Signature`).
+    public struct VendorSignature: Sendable, Hashable {
+        /// One or several secrets (rotation): any one that verifies is enough.
+        public var secrets: [Secret]
+        /// The public URL the vendor calls, for schemes that sign it (behind a proxy the gateway
+        /// cannot see it).
+        public var url: String?
+
+        public init(secrets: [Secret], url: String?) {
+            self.secrets = secrets
+            self.url = url
+        }
     }
 
     public struct BasicCredentials: Sendable, Hashable {
