@@ -260,4 +260,36 @@ import TwilioAdapter
             "\(error)".contains("has no signature scheme of its own")
         }
     }
+
+    /// Aircall, configured in YAML only: its webhook token is a payload secret, checked and then
+    /// removed, so it reaches no event.
+    @Test func aircallTokenIsAPayloadSecret() async throws {
+        let yaml = GatewayHarness.yaml.replacingOccurrences(
+            of: "sinks:",
+            with: """
+                  - id: aircall
+                    adapter: generic
+                    mapping: aircall
+                    auth: { payload_secret: { path: $.token, value: "${UDESK_TOKEN}" } }
+                sinks:
+                """)
+        let h = try GatewayHarness.make(yaml: yaml)
+        let payload = try JSONParser.parse(
+            Array(try Data(contentsOf: PackageRoot.path("Tests/Fixtures/aircall/inbound-ended-answered.json"))))
+        let signed = payload.setting("token", "udesk-payload-s3cret")
+        try await h.test { client async throws in
+            let foreign = try await client.execute(
+                uri: "/v1/ingest/aircall", method: .post, headers: Self.json,
+                body: buffer(JSONWriter.compact.bytes(payload)))
+            #expect(foreign.status == .unauthorized)
+            let accepted = try await client.execute(
+                uri: "/v1/ingest/aircall", method: .post, headers: Self.json,
+                body: buffer(JSONWriter.compact.bytes(signed)))
+            #expect(accepted.status == .ok, "\(accepted.json)")
+            #expect(accepted.json["events"]?.arrayValue?.first?["type"] == "call.completed")
+        }
+        let stored = try await h.store.events(callKey: nil, limit: 10)
+        #expect(stored.count == 1)
+        #expect(!String(decoding: try #require(stored.first).jsonBytes(), as: UTF8.self).contains("s3cret"))
+    }
 }
