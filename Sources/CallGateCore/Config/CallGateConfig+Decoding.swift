@@ -163,10 +163,7 @@ extension CallGateConfig {
         }
         if let n = r.take("hmac") {
             var h = try MappingReader(n, in: document, context: "hmac")
-            let secretNodes = [h.take("secret"), h.take("secrets")].compactMap { $0 }
-            guard !secretNodes.isEmpty else { throw document.error(n, "hmac needs secret or secrets") }
-            var secrets: [Secret] = []
-            for s in secretNodes { secrets += try v.secrets(s, "hmac.secret") }
+            let secrets = try secretOrSecrets(&h, n, v, "hmac")
             auth.hmac = HMACVerification(
                 header: try v.optionalString(h.take("header"), "hmac.header") ?? "X-Hub-Signature-256",
                 secrets: secrets,
@@ -179,10 +176,7 @@ extension CallGateConfig {
         }
         if let n = r.take("vendor_signature") {
             var s = try MappingReader(n, in: document, context: "vendor_signature")
-            let secretNodes = [s.take("secret"), s.take("secrets")].compactMap { $0 }
-            guard !secretNodes.isEmpty else { throw document.error(n, "vendor_signature needs secret or secrets") }
-            var secrets: [Secret] = []
-            for node in secretNodes { secrets += try v.secrets(node, "vendor_signature.secret") }
+            let secrets = try secretOrSecrets(&s, n, v, "vendor_signature")
             auth.vendorSignature = VendorSignature(
                 secrets: secrets, url: try v.optionalString(s.take("url"), "vendor_signature.url"))
             try s.finish()
@@ -190,6 +184,17 @@ extension CallGateConfig {
         if let n = r.take("allow_ips") { auth.allowIPs = try v.strings(n, "auth.allow_ips") }
         try r.finish()
         return auth
+    }
+
+    /// `secret: …` and/or `secrets: [...]` of a credential setting (several for rotation).
+    static func secretOrSecrets(_ r: inout MappingReader, _ node: Node, _ v: ConfigValues, _ setting: String)
+        throws(LocatedError) -> [Secret]
+    {
+        let nodes = [r.take("secret"), r.take("secrets")].compactMap { $0 }
+        guard !nodes.isEmpty else { throw v.document.error(node, "\(setting) needs secret or secrets") }
+        var secrets: [Secret] = []
+        for n in nodes { secrets += try v.secrets(n, "\(setting).secret") }
+        return secrets
     }
 
     /// `standard_webhooks: { secret: … }` or `{ secrets: [...] }` (several for rotation).
