@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure core: canonical model, JSON, JSONPath, mapping engine, adapter protocol, config model.
@@ -54,12 +55,13 @@ let package = Package(
         // Wires configuration, adapters and mappings into a runnable normalizer (used by the CLI and tests).
         .target(name: "CallGateKit", dependencies: ["CallGateCore", "CallGateAdapters", "CallGateMappings"]),
         // Durable state: raw requests, events, merged calls, outbox and quarantine (SQLite via GRDB,
-        // plus an in-memory store for tests).
+        // PostgreSQL via postgres-nio for several instances, an in-memory store for tests).
         .target(
             name: "CallGateStore",
             dependencies: [
                 "CallGateCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -88,7 +90,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "CallGateTestSupport", dependencies: ["CallGateKit"], path: "Tests/CallGateTestSupport"),
+        .target(
+            name: "CallGateTestSupport",
+            dependencies: ["CallGateKit", "CallGateStore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/CallGateTestSupport"),
         .testTarget(name: "CallGateCoreTests", dependencies: ["CallGateCore", "CallGateTestSupport"]),
         .testTarget(
             name: "CallGateKitTests",

@@ -42,3 +42,24 @@ enum Ledger {
         return IngestOutcome(requestId: requestId, events: stored)
     }
 }
+
+/// Events and call records as stored (canonical JSON), read back.
+enum StoredJSON {
+    static let readContext = CoercionContext(region: "ZZ")
+
+    static func event(_ bytes: [UInt8]) throws -> CallEvent {
+        do {
+            return try CallEvent(json: try JSONParser.parse(bytes))
+        } catch {
+            throw StoreError("a stored event cannot be read: \(error)")
+        }
+    }
+
+    static func call(_ bytes: [UInt8], key: String) throws -> CallRecord {
+        do {
+            return try CallRecord(json: try JSONParser.parse(bytes), context: readContext)
+        } catch {
+            throw StoreError("stored call \(key) cannot be read: \(error)")
+        }
+    }
+}

@@ -221,8 +221,6 @@ public final class SQLiteStore: CallStore {
 struct SQLiteTransaction: LedgerTransaction {
     let db: Database
 
-    static let readContext = CoercionContext(region: "ZZ")
-
     func run(_ sql: String, _ arguments: StatementArguments) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
@@ -249,11 +247,7 @@ struct SQLiteTransaction: LedgerTransaction {
     func call(key: String) throws -> CallRecord? {
         let statement = try db.cachedStatement(sql: "SELECT json FROM call WHERE call_key = ?")
         guard let data = try Data.fetchOne(statement, arguments: [key]) else { return nil }
-        do {
-            return try CallRecord(json: try JSONParser.parse([UInt8](data)), context: Self.readContext)
-        } catch {
-            throw StoreError("stored call \(key) cannot be read: \(error)")
-        }
+        return try StoredJSON.call([UInt8](data), key: key)
     }
 
     func insertEvent(_ event: CallEvent, leg: String, requestId: Int64) throws {
@@ -289,13 +283,7 @@ struct SQLiteTransaction: LedgerTransaction {
             [eventId, sink, time.microseconds, time.microseconds])
     }
 
-    static func decodeEvent(_ data: Data) throws -> CallEvent {
-        do {
-            return try CallEvent(json: try JSONParser.parse([UInt8](data)))
-        } catch {
-            throw StoreError("a stored event cannot be read: \(error)")
-        }
-    }
+    static func decodeEvent(_ data: Data) throws -> CallEvent { try StoredJSON.event([UInt8](data)) }
 }
 
 /// Commits work submitted concurrently in shared transactions: each piece runs in its own

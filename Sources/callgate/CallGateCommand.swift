@@ -8,7 +8,8 @@ struct CallGateCommand: AsyncParsableCommand {
         abstract: "Receive call webhooks, normalize them into canonical call events, and deliver them.",
         subcommands: [
             ServeCommand.self, MapCommand.self, CheckCommand.self, EventsCommand.self, DeliveriesCommand.self,
-            QuarantineCommand.self, ReplayCommand.self, SinksCommand.self, BackupCommand.self, BenchCommand.self,
+            QuarantineCommand.self, ReplayCommand.self, SinksCommand.self, BackupCommand.self, MigrateStoreCommand.self,
+            BenchCommand.self,
         ]
     )
 }

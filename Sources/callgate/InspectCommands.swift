@@ -9,7 +9,7 @@ import Logging
 /// Opens the configured store for a one-shot command and closes it afterwards.
 func withStore<T>(_ options: ConfigOption, _ body: (Normalizer, any CallStore) async throws -> T) async throws -> T {
     let normalizer = try options.load()
-    let store = try options.openStore(normalizer.config)
+    let store = try await options.openStore(normalizer.config)
     do {
         let value = try await body(normalizer, store)
         try await store.close()

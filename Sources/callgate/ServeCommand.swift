@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store: any CallStore
         do {
             normalizer = try options.load()
-            store = try options.openStore(normalizer.config)
+            store = try await options.openStore(normalizer.config)
         } catch let error as CLIError {
             CLIOutput.error("callgate: error: \(error.message)")
             throw ExitCode(1)
@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
 
 extension ConfigOption {
     /// The configured store, opened and migrated.
-    func openStore(_ config: CallGateConfig) throws -> any CallStore {
+    func openStore(_ config: CallGateConfig) async throws -> any CallStore {
         switch config.store {
         case .sqlite(let path):
             let base = URL(fileURLWithPath: self.config).deletingLastPathComponent()
@@ -58,8 +58,14 @@ extension ConfigOption {
             } catch {
                 throw CLIError("\(error)")
             }
-        case .postgres:
-            throw CLIError("store.postgres is not available in this build yet; use store: { sqlite: PATH }")
+        case .postgres(let settings):
+            do {
+                return try await PostgresStore(
+                    url: settings.url.value, lease: settings.lease, maximumConnections: settings.connections,
+                    logger: Logger(label: "callgate.store"))
+            } catch {
+                throw CLIError("\(error)")
+            }
         }
     }
 }

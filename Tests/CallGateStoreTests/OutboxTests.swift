@@ -11,13 +11,13 @@ import Testing
 
     /// One MiiTel event routed to `archive` and `crm`, stored at 2026-01-01T00:00:00Z.
     static func stored(_ kind: Kind) async throws -> (store: any CallStore, event: CallEvent) {
-        let store = try StoreTests.open(kind)
+        let store = try await StoreTests.open(kind)
         let events = try Golden.events("miitel", "speech-recognition-ja")
         let outcome = try await store.ingest(StoreTests.record(events, source: "miitel"))
         return (store, try #require(outcome.events.first?.event))
     }
 
-    @Test(arguments: Kind.allCases) func dueRowsCarryTheStoredEvent(_ kind: Kind) async throws {
+    @Test(arguments: Kind.available) func dueRowsCarryTheStoredEvent(_ kind: Kind) async throws {
         let (store, event) = try await Self.stored(kind)
         let due = try await store.dueDeliveries(sink: "crm", now: Golden.receivedAt, limit: 10, excluding: [])
         try #require(due.count == 1)
@@ -35,11 +35,14 @@ import Testing
             try await store.dueDeliveries(sink: "crm", now: Golden.receivedAt, limit: 10, excluding: [due[0].id])
                 .isEmpty)
         #expect(try await store.dueDeliveries(sink: "other", now: Golden.receivedAt, limit: 10, excluding: []).isEmpty)
-        #expect(try await store.nextDue(sink: "crm") == Golden.receivedAt)
+        // The shared store leased the row when it handed it out: due again (to anyone) when the
+        // lease runs out, unless an attempt is recorded first.
+        let leasedUntil = (store as? PostgresStore).map { Golden.receivedAt.adding($0.lease) }
+        #expect(try await store.nextDue(sink: "crm") == leasedUntil ?? Golden.receivedAt)
         try await store.close()
     }
 
-    @Test(arguments: Kind.allCases) func attemptsMoveRowsThroughTheirStates(_ kind: Kind) async throws {
+    @Test(arguments: Kind.available) func attemptsMoveRowsThroughTheirStates(_ kind: Kind) async throws {
         let (store, _) = try await Self.stored(kind)
         let row = try #require(try await store.dueDeliveries(sink: "crm", now: .now, limit: 1, excluding: []).first)
         let later = Golden.receivedAt.adding(.seconds(5))
@@ -80,7 +83,7 @@ import Testing
         try await store.close()
     }
 
-    @Test(arguments: Kind.allCases) func replayBySinceAndSinkState(_ kind: Kind) async throws {
+    @Test(arguments: Kind.available) func replayBySinceAndSinkState(_ kind: Kind) async throws {
         let (store, _) = try await Self.stored(kind)
         for sink in ["crm", "archive"] {
             let row = try #require(try await store.dueDeliveries(sink: sink, now: .now, limit: 1, excluding: []).first)

@@ -8,16 +8,14 @@ import Testing
 
 /// The same behaviour from both stores: duplicates, revisions, merge, outbox, quarantine.
 @Suite struct StoreTests {
-    enum Kind: String, CaseIterable, CustomTestStringConvertible {
-        case memory, sqlite
-        var testDescription: String { rawValue }
-    }
+    typealias Kind = StoreKind
 
-    static func open(_ kind: Kind) throws -> any CallStore {
-        switch kind {
-        case .memory: return MemoryStore()
-        case .sqlite: return try SQLiteStore(path: TemporaryDirectory.make().appendingPathComponent("s.sqlite").path)
-        }
+    static func open(_ kind: Kind) async throws -> any CallStore { try await kind.open() }
+
+    @Test func postgresIsTestedWhereRequired() {
+        #expect(
+            !StoreKind.postgresRequired || StoreKind.postgresURL != nil,
+            "CALLGATE_REQUIRE_POSTGRES=1 but CALLGATE_TEST_POSTGRES is not set: start one with .ci/postgres")
     }
 
     static let everySink = SinkRoutes { _ in ["archive", "crm"] }
@@ -31,8 +29,8 @@ import Testing
             events: events, routes: routes)
     }
 
-    @Test(arguments: Kind.allCases) func storesEventsAndOneDeliveryPerSink(_ kind: Kind) async throws {
-        let store = try Self.open(kind)
+    @Test(arguments: Kind.available) func storesEventsAndOneDeliveryPerSink(_ kind: Kind) async throws {
+        let store = try await Self.open(kind)
         let events = try Golden.events("miitel", "speech-recognition-ja")
         let outcome = try await store.ingest(Self.record(events, source: "miitel"))
         #expect(outcome.events.count == 1)
@@ -48,8 +46,8 @@ import Testing
         try await store.close()
     }
 
-    @Test(arguments: Kind.allCases) func anIdenticalResendIsADuplicateWithNoNewDelivery(_ kind: Kind) async throws {
-        let store = try Self.open(kind)
+    @Test(arguments: Kind.available) func anIdenticalResendIsADuplicateWithNoNewDelivery(_ kind: Kind) async throws {
+        let store = try await Self.open(kind)
         let first = try Golden.events("miitel", "speech-recognition-ja")
         _ = try await store.ingest(Self.record(first, source: "miitel"))
         // The same payload received a minute later: the receipt time is not part of the id.
@@ -64,8 +62,8 @@ import Testing
     }
 
     /// MiiTel re-sends a call after "swap user and customer": same leg and type, new content.
-    @Test(arguments: Kind.allCases) func aChangedResendIsTheNextRevision(_ kind: Kind) async throws {
-        let store = try Self.open(kind)
+    @Test(arguments: Kind.available) func aChangedResendIsTheNextRevision(_ kind: Kind) async throws {
+        let store = try await Self.open(kind)
         let original = try Golden.events("miitel", "speech-recognition-ja")
         let swapped = try Golden.events("miitel", "speaker-swap")
         #expect(original[0].call.legId == swapped[0].call.legId)
@@ -88,8 +86,8 @@ import Testing
     }
 
     /// 着信 → コールセンターキュー → コールセンター切断 without 応答: abandoned.
-    @Test(arguments: Kind.allCases) func biztelHangUpAfterQueueWithoutAnswerIsAbandoned(_ kind: Kind) async throws {
-        let store = try Self.open(kind)
+    @Test(arguments: Kind.available) func biztelHangUpAfterQueueWithoutAnswerIsAbandoned(_ kind: Kind) async throws {
+        let store = try await Self.open(kind)
         var last: CallEvent?
         for (i, name) in ["abandoned-1-incoming", "abandoned-2-queue", "abandoned-3-queue-hangup"].enumerated() {
             let (events, time) = try Self.biztel(name, at: Int64(i * 10))
@@ -111,8 +109,8 @@ import Testing
     }
 
     /// Without a queue the same hang-up is no_answer; with 応答 it is answered.
-    @Test(arguments: Kind.allCases) func biztelOutcomeFollowsWhatArrived(_ kind: Kind) async throws {
-        let store = try Self.open(kind)
+    @Test(arguments: Kind.available) func biztelOutcomeFollowsWhatArrived(_ kind: Kind) async throws {
+        let store = try await Self.open(kind)
         let incoming = try Self.biztel("incoming", at: 0)
         _ = try await store.ingest(Self.record(incoming.events, source: "biztel", at: incoming.time))
         let hangup = try Self.biztel("hangup", at: 30)
@@ -129,8 +127,8 @@ import Testing
         try await store.close()
     }
 
-    @Test(arguments: Kind.allCases) func quarantineKeepsTheBodyUntilReplayed(_ kind: Kind) async throws {
-        let store = try Self.open(kind)
+    @Test(arguments: Kind.available) func quarantineKeepsTheBodyUntilReplayed(_ kind: Kind) async throws {
+        let store = try await Self.open(kind)
         let body = Array("{\"call\": ".utf8)
         let id = try await store.quarantine(
             QuarantineEntry(
@@ -148,8 +146,8 @@ import Testing
         try await store.close()
     }
 
-    @Test(arguments: Kind.allCases) func retentionDropsOldBodiesOnly(_ kind: Kind) async throws {
-        let store = try Self.open(kind)
+    @Test(arguments: Kind.available) func retentionDropsOldBodiesOnly(_ kind: Kind) async throws {
+        let store = try await Self.open(kind)
         let old = Timestamp(seconds: 1_000)
         let new = Timestamp(seconds: 2_000)
         _ = try await store.ingest(Self.record([], source: "miitel", at: old, body: "old"))

@@ -24,10 +24,20 @@ extension CallGateConfig {
             let sqlite = r.take("sqlite")
             let postgres = r.take("postgres")
             if let n = r.take("retention") { retention.requests = try v.duration(n, "store.retention") }
+            let lease = r.take("lease")
+            let connections = r.take("connections")
             try r.finish()
             switch (sqlite, postgres) {
-            case (let path?, nil): store = .sqlite(path: try v.string(path, "store.sqlite"))
-            case (nil, let url?): store = .postgres(url: try v.secret(url, "store.postgres"))
+            case (let path?, nil):
+                if let extra = lease ?? connections {
+                    throw document.error(extra, "lease and connections apply to store.postgres only")
+                }
+                store = .sqlite(path: try v.string(path, "store.sqlite"))
+            case (nil, let url?):
+                var settings = Postgres(url: try v.secret(url, "store.postgres"))
+                if let n = lease { settings.lease = try v.duration(n, "store.lease") }
+                if let n = connections { settings.connections = try v.integer(n, "store.connections", range: 1...1000) }
+                store = .postgres(settings)
             default: throw document.error(node, "store takes exactly one of sqlite: PATH or postgres: URL")
             }
         }
@@ -81,6 +91,11 @@ extension CallGateConfig {
         for sink in sinks {
             for sourceId in sink.sources ?? [] where !sources.contains(where: { $0.id == sourceId }) {
                 throw sink.location.error("sink '\(sink.id)' names an unknown source '\(sourceId)'")
+            }
+            // An attempt outliving its lease could be made twice at once by two instances.
+            if case .postgres(let postgres) = store, sink.timeout >= postgres.lease {
+                throw sink.location.error(
+                    "sink '\(sink.id)': timeout \(sink.timeout) must be shorter than store.lease \(postgres.lease)")
             }
         }
     }

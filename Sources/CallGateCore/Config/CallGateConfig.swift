@@ -20,7 +20,19 @@ public struct CallGateConfig: Sendable {
 
     public enum Store: Sendable, Hashable {
         case sqlite(path: String)
-        case postgres(url: Secret)
+        case postgres(Postgres)
+    }
+
+    /// `store: { postgres: URL, lease: 60s, connections: 20 }`: several instances share one database.
+    public struct Postgres: Sendable, Hashable {
+        /// `postgres://user:password@host:5432/database?sslmode=…`, usually `${CALLGATE_DATABASE_URL}`.
+        public var url: Secret
+        /// How long a claimed delivery stays with one instance; must exceed every sink's timeout.
+        public var lease: Duration = .seconds(60)
+        /// Connections each instance may open.
+        public var connections = 20
+
+        public init(url: Secret) { self.url = url }
     }
 
     /// How long the background retention service keeps things (`retention:`).
