@@ -11,8 +11,8 @@ import Testing
 extension AdminAPITests {
     static var adminJSON: HTTPFields { [.authorization: "Bearer \(token)", .contentType: "application/json"] }
 
-    @Test func quarantineIsListedShownAndReplayed() async throws {
-        let harness = try GatewayHarness.make(yaml: Self.yaml)
+    @Test(arguments: StoreKind.available) func quarantineIsListedShownAndReplayed(_ kind: StoreKind) async throws {
+        let harness = try await GatewayHarness.make(yaml: Self.yaml, store: kind)
         try await harness.test { client in
             // A payload the mapping cannot use (no call details): quarantined with a 422.
             let unmappable = try await client.execute(
@@ -70,8 +70,10 @@ extension AdminAPITests {
         }
     }
 
-    @Test func aCallIsShownWithItsEventsAndOneDeliveryIsSentAgain() async throws {
-        let harness = try GatewayHarness.make(yaml: Self.yaml)
+    @Test(arguments: StoreKind.available) func aCallIsShownWithItsEventsAndOneDeliveryIsSentAgain(_ kind: StoreKind)
+        async throws
+    {
+        let harness = try await GatewayHarness.make(yaml: Self.yaml, store: kind)
         try await harness.test { client in
             let ingest = try await client.execute(
                 uri: "/v1/ingest/miitel", method: .post, headers: Self.json,

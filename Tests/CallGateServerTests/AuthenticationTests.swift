@@ -57,7 +57,7 @@ import TwilioAdapter
                 uri: "/v1/ingest/udesk", method: .post, headers: Self.json, body: body("udesk-payload-s3cret"))
             #expect(right.status == .ok, "\(right.text)")
         }
-        let events = await h.store.events(callKey: nil, limit: 10)
+        let events = try await h.store.events(callKey: nil, limit: 10)
         #expect(events.count == 1)
         let stored = String(decoding: events[0].jsonBytes(), as: UTF8.self)
         #expect(!stored.contains("udesk-payload-s3cret"))
@@ -76,7 +76,7 @@ import TwilioAdapter
                 try await client.execute(uri: "/v1/ingest/biztel?\(query)&key=biztel-key-s3cret", method: .get).status
                     == .ok)
         }
-        let events = await h.store.events(callKey: nil, limit: 10)
+        let events = try await h.store.events(callKey: nil, limit: 10)
         #expect(!String(decoding: events[0].jsonBytes(), as: UTF8.self).contains("s3cret"))
     }
 

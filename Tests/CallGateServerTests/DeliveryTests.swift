@@ -70,7 +70,7 @@ final class Receiver: @unchecked Sendable {
 /// workers run while `deliver` runs its body.
 struct DeliveryHarness {
     let gateway: Gateway
-    let store: MemoryStore
+    let store: any CallStore
     let config: CallGateConfig
 
     /// A fresh directory with `callgate.yaml`: one open MiiTel source, an SQLite store
@@ -90,10 +90,10 @@ struct DeliveryHarness {
         return file
     }
 
-    static func make(sinks: String) throws -> DeliveryHarness {
+    static func make(store kind: StoreKind = .memory, sinks: String) async throws -> DeliveryHarness {
         let file = try writeConfig(sinks: sinks)
         let normalizer = try Normalizer.load(configFile: file.path, environment: [:])
-        let store = MemoryStore()
+        let store = try await kind.open()
         var logger = Logger(label: "delivery-test")
         logger.logLevel = ProcessInfo.processInfo.environment["CALLGATE_TEST_LOG"] == "1" ? .trace : .error
         return DeliveryHarness(
@@ -144,7 +144,7 @@ struct DeliveryHarness {
             signed.stop()
             cloud.stop()
         }
-        let harness = try DeliveryHarness.make(
+        let harness = try await DeliveryHarness.make(
             sinks: """
                   - id: crm
                     type: http
@@ -194,10 +194,13 @@ struct DeliveryHarness {
         }
     }
 
-    @Test func retryAfterIsHonouredAndTheWebhookIdStaysTheSame() async throws {
+    @Test(arguments: StoreKind.available) func retryAfterIsHonouredAndTheWebhookIdStaysTheSame(_ kind: StoreKind)
+        async throws
+    {
         let receiver = try Receiver(["responses": [["status": 503, "headers": ["Retry-After": "2"]]]])
         defer { receiver.stop() }
-        let harness = try DeliveryHarness.make(
+        let harness = try await DeliveryHarness.make(
+            store: kind,
             sinks: """
                   - id: crm
                     type: http
@@ -218,17 +221,20 @@ struct DeliveryHarness {
         #expect(gap >= 1.95, "retried after \(gap) s")
         let row = try #require(await harness.rows().first)
         #expect(row.attempts == 2)
-        let attempts = await harness.store.attempts(delivery: row.id)
+        let attempts = try await harness.store.attempts(delivery: row.id)
         #expect(attempts.map(\.statusCode) == [503, 200])
         #expect(attempts.first?.error == "HTTP 503")
     }
 
-    @Test func aReceiverThatIsDownGetsEverythingOnceItIsBack() async throws {
+    @Test(arguments: StoreKind.available) func aReceiverThatIsDownGetsEverythingOnceItIsBack(_ kind: StoreKind)
+        async throws
+    {
         // A port that was just free: connection refused until the receiver starts on it.
         let probe = try Receiver()
         let port = probe.port
         probe.stop()
-        let harness = try DeliveryHarness.make(
+        let harness = try await DeliveryHarness.make(
+            store: kind,
             sinks: """
                   - id: crm
                     type: http
@@ -246,15 +252,16 @@ struct DeliveryHarness {
         #expect(await harness.rows(.delivered).count == 3)
         #expect(try await receiver.received().deliveries.count == 3)
         let first = try #require(await harness.rows().first)
-        let attempts = await harness.store.attempts(delivery: first.id)
+        let attempts = try await harness.store.attempts(delivery: first.id)
         #expect(attempts.first?.error == "connection refused")
         #expect(attempts.first?.statusCode == nil)
     }
 
-    @Test func aClientErrorIsDeadAtOnceAndReplayable() async throws {
+    @Test(arguments: StoreKind.available) func aClientErrorIsDeadAtOnceAndReplayable(_ kind: StoreKind) async throws {
         let receiver = try Receiver(["responses": [["status": 400]]])
         defer { receiver.stop() }
-        let harness = try DeliveryHarness.make(
+        let harness = try await DeliveryHarness.make(
+            store: kind,
             sinks: "  - { id: crm, type: http, url: \"\(receiver.hook)\" }")
         try await harness.ingest(call: "bad-request")
         let (dead, replayed) = try await harness.deliver { () async throws -> (Bool, Int) in
@@ -273,10 +280,11 @@ struct DeliveryHarness {
         #expect(row.attempts == 2)
     }
 
-    @Test func goneDisablesTheSinkUntilItIsEnabled() async throws {
+    @Test(arguments: StoreKind.available) func goneDisablesTheSinkUntilItIsEnabled(_ kind: StoreKind) async throws {
         let receiver = try Receiver(["responses": [["status": 410]]])
         defer { receiver.stop() }
-        let harness = try DeliveryHarness.make(
+        let harness = try await DeliveryHarness.make(
+            store: kind,
             sinks: "  - { id: crm, type: http, url: \"\(receiver.hook)\" }")
         try await harness.ingest(call: "gone-1")
         let counts = try await harness.deliver { () async throws -> (Int, Int) in
@@ -290,13 +298,13 @@ struct DeliveryHarness {
         }
         #expect(counts == (1, 2))
         #expect(await harness.rows(.dead).count == 1)
-        #expect(await harness.store.disabledSinks().isEmpty)
+        #expect(try await harness.store.disabledSinks().isEmpty)
     }
 
     @Test func oauth2TokensAreCachedAndFetchedAgainAfterA401() async throws {
         let receiver = try Receiver(["oauth": ["client_id": "callgate", "client_secret": "s3cret"]])
         defer { receiver.stop() }
-        let harness = try DeliveryHarness.make(
+        let harness = try await DeliveryHarness.make(
             sinks: """
                   - id: crm
                     type: http
@@ -320,9 +328,10 @@ struct DeliveryHarness {
         #expect(await harness.rows().map(\.attempts) == [1, 1, 1])
     }
 
-    @Test func aFileSinkAppendsOneLinePerEvent() async throws {
+    @Test(arguments: StoreKind.available) func aFileSinkAppendsOneLinePerEvent(_ kind: StoreKind) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-\(UUID().uuidString).jsonl")
-        let harness = try DeliveryHarness.make(sinks: "  - { id: archive, type: file, path: \"\(path.path)\" }")
+        let harness = try await DeliveryHarness.make(
+            store: kind, sinks: "  - { id: archive, type: file, path: \"\(path.path)\" }")
         var ids: [String] = []
         for i in 0..<3 { ids.append(try await harness.ingest(call: "file-\(i)")) }
         let delivered = try await harness.deliver {
@@ -331,7 +340,7 @@ struct DeliveryHarness {
         #expect(delivered)
         let lines = try String(contentsOf: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 3)
-        let stored = await harness.store.events(callKey: nil, limit: 10)
+        let stored = try await harness.store.events(callKey: nil, limit: 10)
         for line in lines {
             let event = try CallEvent(json: try JSONParser.parse(Array(line.utf8)))
             #expect(ids.contains(event.id))
@@ -339,14 +348,16 @@ struct DeliveryHarness {
         }
     }
 
-    @Test func aSlowSinkTimesOutAndNeverDelaysTheOthers() async throws {
+    @Test(arguments: StoreKind.available) func aSlowSinkTimesOutAndNeverDelaysTheOthers(_ kind: StoreKind) async throws
+    {
         let slow = try Receiver(["delay_seconds": 5])
         let fast = try Receiver()
         defer {
             slow.stop()
             fast.stop()
         }
-        let harness = try DeliveryHarness.make(
+        let harness = try await DeliveryHarness.make(
+            store: kind,
             sinks: """
                   - { id: slow, type: http, url: "\(slow.hook)", timeout: 500ms, concurrency: 1, retry: { schedule: [10s] } }
                   - { id: fast, type: http, url: "\(fast.hook)" }

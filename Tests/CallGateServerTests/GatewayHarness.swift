@@ -15,7 +15,7 @@ import Testing
 /// A gateway on a test configuration and an in-memory store, with every log line captured.
 struct GatewayHarness {
     let gateway: Gateway
-    let store: MemoryStore
+    let store: any CallStore
     let logs: LogCapture
     /// The configuration file (in a directory of its own, with the file sinks' output).
     let configFile: URL
@@ -78,6 +78,15 @@ struct GatewayHarness {
     func load() throws -> Normalizer { try Normalizer.load(configFile: configFile.path, environment: Self.secrets) }
 
     static func make(yaml: String = yaml) throws -> GatewayHarness {
+        try make(yaml: yaml, store: MemoryStore())
+    }
+
+    /// The harness on a new store of `kind` (the end-to-end tests run on each).
+    static func make(yaml: String = yaml, store kind: StoreKind) async throws -> GatewayHarness {
+        try make(yaml: yaml, store: try await kind.open())
+    }
+
+    static func make(yaml: String, store: any CallStore) throws -> GatewayHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("callgate.yaml")
@@ -86,7 +95,6 @@ struct GatewayHarness {
         let logs = LogCapture()
         var logger = Logger(label: "test") { _ in logs.handler }
         logger.logLevel = .trace
-        let store = MemoryStore()
         return GatewayHarness(
             gateway: try Gateway(normalizer: normalizer, store: store, logger: logger), store: store, logs: logs,
             configFile: file)

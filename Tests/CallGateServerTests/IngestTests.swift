@@ -24,12 +24,14 @@ import Testing
                 #expect(response.text == "a1b2c3d4e5")
             }
         }
-        #expect(await h.store.events(callKey: nil, limit: 10).isEmpty)
+        #expect(try await h.store.events(callKey: nil, limit: 10).isEmpty)
         #expect(try await h.store.requests(source: nil, since: Timestamp(seconds: 0)).isEmpty)
     }
 
-    @Test func anEventIsStoredBeforeTheAnswerAndAResendIsADuplicate() async throws {
-        let h = try GatewayHarness.make()
+    @Test(arguments: StoreKind.available) func anEventIsStoredBeforeTheAnswerAndAResendIsADuplicate(_ kind: StoreKind)
+        async throws
+    {
+        let h = try await GatewayHarness.make(store: kind)
         let body = try fixtureBody("miitel", "speech-recognition-ja")
         try await h.test { client async throws in
             let first = try await client.execute(
@@ -40,7 +42,7 @@ import Testing
             #expect(id.hasPrefix("evt_"))
             #expect(first.json["events"]?.arrayValue?.first?["revision"] == 1)
             // Committed by the time the answer was sent.
-            let stored = await h.store.events(callKey: nil, limit: 10)
+            let stored = try await h.store.events(callKey: nil, limit: 10)
             #expect(stored.map(\.id) == [id])
             #expect(
                 try await h.store.deliveries(status: .pending, sink: nil).map(\.sink) == ["archive", "completed-only"])
@@ -54,8 +56,10 @@ import Testing
         }
     }
 
-    @Test func biztelGetAnswersWithACallKeyItsPatternExtracts() async throws {
-        let h = try GatewayHarness.make()
+    @Test(arguments: StoreKind.available) func biztelGetAnswersWithACallKeyItsPatternExtracts(_ kind: StoreKind)
+        async throws
+    {
+        let h = try await GatewayHarness.make(store: kind)
         let query = try String(contentsOf: PackageRoot.fixture("biztel/incoming.query"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         try await h.test { client async throws in
@@ -67,7 +71,7 @@ import Testing
             let match = try #require(response.text.firstMatch(of: regex))
             let callKey = String(try #require(match.output[1].substring))
             #expect(callKey.hasPrefix("call_"))
-            #expect(await h.store.call(key: callKey)?.status == .ringing)
+            #expect(try await h.store.call(key: callKey)?.status == .ringing)
             // The key parameter is a secret: not stored with the request.
             let requests = try await h.store.requests(source: "biztel", since: Timestamp(seconds: 0))
             #expect(requests.count == 1)
@@ -127,8 +131,10 @@ import Testing
         }
     }
 
-    @Test func malformedAndUnmappablePayloadsAreQuarantinedNotLost() async throws {
-        let h = try GatewayHarness.make()
+    @Test(arguments: StoreKind.available) func malformedAndUnmappablePayloadsAreQuarantinedNotLost(_ kind: StoreKind)
+        async throws
+    {
+        let h = try await GatewayHarness.make(store: kind)
         let broken = Array(#"{"call": {"id": "x", "details": [ }"#.utf8)
         try await h.test { client async throws in
             let malformed = try await client.execute(
@@ -166,7 +172,7 @@ import Testing
     /// When the store cannot commit, nothing is acknowledged: 503, so the vendor retries.
     @Test func aStoreFailureIsA503() async throws {
         let h = try GatewayHarness.make()
-        await h.store.close()
+        try await h.store.close()
         try await h.test { client async throws in
             let response = try await client.execute(
                 uri: "/v1/ingest/miitel", method: .post, headers: Self.json,

@@ -48,7 +48,7 @@ import Testing
                 #expect(ready.status == .ok, "\(ready.json)")
                 #expect(ready.json["status"] == "ready")
                 #expect(ready.json["checks"]?["config"] == "loaded (generation 1)")
-                await h.store.close()
+                try await h.store.close()
                 let closed = try await client.execute(uri: "/readyz", method: .get)
                 #expect(closed.status == .serviceUnavailable)
                 #expect(closed.json["checks"]?["store"] == "the store cannot take writes")

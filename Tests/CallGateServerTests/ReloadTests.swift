@@ -51,7 +51,7 @@ import Testing
     }
 
     /// The direction of the newest stored event of the call a response names.
-    static func direction(_ response: TestResponse, _ store: MemoryStore) async throws -> String? {
+    static func direction(_ response: TestResponse, _ store: any CallStore) async throws -> String? {
         let key = try #require(response.json["call_key"]?.stringValue)
         return try await store.events(callKey: key, limit: 1).first?.json["call"]?["direction"]?.stringValue
     }

@@ -136,6 +136,67 @@ struct SharedStoreTests {
         #expect(error?.message.contains("migrated by a newer callgate") == true)
     }
 
+    /// `callgate migrate-store`: a live SQLite installation copied with its ids, then brought up to
+    /// date by a second run after more traffic; a target with data is refused without `resume`.
+    @Test func anSQLiteStoreIsCopiedAndBroughtUpToDate() async throws {
+        let sqlite = try SQLiteStore(path: StoreKind.temporaryFile("old.sqlite"))
+        try await Self.ingest(try Self.events(5), into: sqlite)
+        let first = try #require(try await sqlite.dueDeliveries(sink: "crm", now: .now, limit: 1, excluding: []).first)
+        try await sqlite.recordAttempt(
+            DeliveryAttempt(
+                deliveryId: first.id, at: Golden.receivedAt, statusCode: 400, latencyMilliseconds: 2,
+                error: "HTTP 400", result: .dead))
+        let quarantined = try await sqlite.quarantine(
+            QuarantineEntry(
+                source: "miitel", receivedAt: Golden.receivedAt, contentType: "application/json", query: nil,
+                body: Array("{".utf8), status: 400, code: "malformed_body", error: "unexpected end of input"))
+        try await sqlite.setSink("crm", disabled: true, reason: "HTTP 410", at: Golden.receivedAt)
+
+        let postgres = try await PostgresStore(url: try await StoreKind.makePostgresDatabase())
+        let report = try await StoreCopy.copy(from: sqlite, to: postgres, resume: false)
+        #expect(report.map(\.table) == StoreCopy.tables.map(\.name))
+        #expect(report.first { $0.table == "delivery" }?.rows == 5)
+        try await Self.expectSameContents(sqlite, postgres)
+        #expect(try await postgres.quarantineEntry(id: quarantined)?.code == "malformed_body")
+        #expect(try await postgres.attempts(delivery: first.id).map(\.statusCode) == [400])
+
+        // More traffic on the old gateway, then the second run.
+        await #expect(throws: StoreError.self) { try await StoreCopy.copy(from: sqlite, to: postgres, resume: false) }
+        try await Self.ingest(try Self.events(3, tag: "late"), into: sqlite)
+        _ = try await sqlite.replayDead(sink: nil, since: nil, now: Golden.receivedAt)
+        try await sqlite.resolveQuarantine(id: quarantined, at: Golden.receivedAt)
+        _ = try await StoreCopy.copy(from: sqlite, to: postgres, resume: true)
+        try await Self.expectSameContents(sqlite, postgres)
+        #expect(try await postgres.quarantined(source: nil, includeResolved: false).isEmpty)
+
+        // New rows on PostgreSQL get ids after the copied ones.
+        try await Self.ingest(try Self.events(1, tag: "new"), into: postgres)
+        let ids = try await postgres.deliveries(DeliveryQuery()).map(\.id)
+        #expect(ids == Array(1...9))
+        try await sqlite.close()
+        try await postgres.close()
+    }
+
+    static func expectSameContents(_ a: any CallStore, _ b: any CallStore) async throws {
+        #expect(try await a.deliveries(DeliveryQuery()) == b.deliveries(DeliveryQuery()))
+        let (eventsA, eventsB) = (
+            try await a.events(callKey: nil, limit: 100), try await b.events(callKey: nil, limit: 100)
+        )
+        #expect(eventsA.map(\.id) == eventsB.map(\.id))
+        let key = try #require(eventsA.first?.call.callKey)
+        // The merged record as read back: the latest event of each store carries it.
+        let (latestA, latestB) = (try #require(eventsA.first), try #require(eventsB.first))
+        #expect(latestA.jsonBytes() == latestB.jsonBytes())
+        #expect(try await a.call(key: key) == b.call(key: key))
+        #expect(
+            try await a.quarantined(QuarantineQuery(includeResolved: true))
+                == b.quarantined(QuarantineQuery(includeResolved: true)))
+        #expect(try await a.disabledSinks() == b.disabledSinks())
+        #expect(
+            try await a.requests(source: nil, since: Timestamp(seconds: 0)).map(\.id)
+                == b.requests(source: nil, since: Timestamp(seconds: 0)).map(\.id))
+    }
+
     @Test func aBadURLOrServerIsAClearErrorWithoutThePassword() async throws {
         let error = await #expect(throws: StoreError.self) {
             try await PostgresStore(url: "postgres://callgate:hunter2@127.0.0.1:1/callgate?sslmode=disable")

@@ -31,7 +31,9 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
         switch self {
         case .memory: return MemoryStore()
         case .sqlite: return try SQLiteStore(path: Self.temporaryFile("store.sqlite"))
-        case .postgres: return try await PostgresStore(url: try await Self.makePostgresDatabase(), lease: lease)
+        case .postgres:
+            return try await PostgresStore(
+                url: try await Self.makePostgresDatabase(), lease: lease, maximumConnections: 4)
         }
     }
 
