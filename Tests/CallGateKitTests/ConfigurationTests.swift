@@ -116,6 +116,38 @@ import Testing
         #expect(error?.message.contains("store.retention must be a duration") == true)
     }
 
+    @Test func postgresStore() throws {
+        let env = ["DATABASE_URL": "postgres://callgate:pw@db:5432/callgate"]
+        let config = try decode("store: { postgres: \"${DATABASE_URL}\" }\nsources: []\n", env: env)
+        guard case .postgres(let settings) = config.store else {
+            Issue.record("not a PostgreSQL store: \(config.store)")
+            return
+        }
+        #expect(settings.url.value == env["DATABASE_URL"])
+        #expect(settings.lease == .seconds(60))
+        #expect(settings.connections == 20)
+        #expect(!"\(config)".contains("pw@db"))
+        let tuned = try decode("store: { postgres: postgres://db/x, lease: 2m, connections: 5 }\nsources: []\n")
+        #expect(
+            tuned.store
+                == .postgres(
+                    {
+                        var p = CallGateConfig.Postgres(url: Secret("postgres://db/x"))
+                        p.lease = .seconds(120)
+                        p.connections = 5
+                        return p
+                    }()))
+        // A sink timeout as long as the lease could let two instances attempt one row at once.
+        let long = failure(
+            "store: { postgres: postgres://db/x, lease: 10s }\nsources: []\nsinks:\n  - { id: crm, type: http, url: \"http://crm\", timeout: 10s }\n"
+        )
+        #expect(long?.line == 4)
+        #expect(long?.message.contains("must be shorter than store.lease") == true)
+        let misplaced = failure("store: { sqlite: a.sqlite, lease: 10s }\nsources: []\n")
+        #expect(misplaced?.message.contains("apply to store.postgres only") == true)
+        #expect(failure("store: { sqlite: a.sqlite, postgres: postgres://db/x }\nsources: []\n") != nil)
+    }
+
     @Test func environmentInterpolation() throws {
         let yaml = "admin: { token: \"${TOKEN:-fallback}\" }\nsources: []\n"
         #expect(try decode(yaml).admin.token?.value == "fallback")
