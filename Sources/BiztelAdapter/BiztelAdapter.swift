@@ -25,13 +25,13 @@ public struct BiztelAdapter: VendorAdapter {
                 }
                 fields = o
             } else if request.isForm || request.mediaType == nil || request.mediaType == "text/plain" {
-                fields = FormURLEncoding.object(try FormURLEncoding.decode(request.body))
+                fields = FormURLEncoding.object(try request.formFields())
             } else {
                 throw .unsupportedMediaType(
                     "expected query parameters, application/json or application/x-www-form-urlencoded, got \(request.mediaType ?? "")"
                 )
             }
-            for (key, value) in fields { object[key] = value }
+            object.merge(fields)
         }
         guard !object.isEmpty else {
             throw .malformedBody("no parameters: put event and id ({ID}) in the action's URL or body")

@@ -43,7 +43,9 @@ public struct Gateway: Sendable {
         let old = state.current
         do {
             let normalizer = try load()
-            let service = try IngestService(normalizer: normalizer, store: store, logger: logger, metrics: metrics)
+            let service = try IngestService(
+                normalizer: normalizer, store: store, logger: logger, metrics: metrics,
+                seenWebhookIDs: old.service.seenWebhookIDs)
             let new = normalizer.config
             if new.server.host != old.config.server.host || new.server.port != old.config.server.port
                 || new.store != old.config.store

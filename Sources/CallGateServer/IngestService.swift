@@ -61,6 +61,12 @@ struct IngestSource: Sendable {
     /// Whether a credential can be checked without reading the body (so a malformed body can be
     /// attributed to an authenticated sender and quarantined).
     let payloadOnlyAuth: Bool
+
+    /// Whether credentials are checked before the body is parsed: when none is read from the
+    /// payload and the vendor has no handshake that comes without them.
+    var authenticatesFirst: Bool {
+        !authenticator.readsPayload && !pipeline.adapter.answersHandshakes
+    }
 }
 
 /// The ingest path, independent of the HTTP library: source lookup, size and content checks,
@@ -72,6 +78,10 @@ public struct IngestService: Sendable {
     let logger: Logger
     let metrics: GatewayMetrics
     let now: @Sendable () -> Timestamp
+    /// Members per object and fields per form (`server.max_object_members`, `max_form_fields`).
+    let limits: InputLimits
+    /// Standard Webhooks ids accepted recently (kept across reloads).
+    let seenWebhookIDs: SeenWebhookIDs
     /// Wakes the delivery workers of the sinks new events are routed to.
     public let wakeups: Wakeups
 
@@ -79,8 +89,9 @@ public struct IngestService: Sendable {
     ///   on a non-loopback address).
     public init(
         normalizer: Normalizer, store: any CallStore, logger: Logger, metrics: GatewayMetrics = GatewayMetrics(),
-        now: @escaping @Sendable () -> Timestamp = { Timestamp.now }
+        now: @escaping @Sendable () -> Timestamp = { Timestamp.now }, seenWebhookIDs: SeenWebhookIDs = SeenWebhookIDs()
     ) throws(GatewayStartError) {
+        self.seenWebhookIDs = seenWebhookIDs
         wakeups = Wakeups(sinks: normalizer.config.sinks.map(\.id))
         let server = normalizer.config.server
         var sources: [String: IngestSource] = [:]
@@ -124,6 +135,7 @@ public struct IngestService: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.now = now
+        self.limits = server.limits
     }
 
     /// `localhost`, `127.0.0.0/8` or `::1` (parsed, so `127.example.com` is not loopback).
@@ -178,25 +190,41 @@ public struct IngestService: Sendable {
         var query: [(String, String)] = []
         var queryError: IngestError?
         do {
-            query = try FormURLEncoding.decode(request.rawQuery ?? "")
+            query = try FormURLEncoding.decode(request.rawQuery ?? "", maxFields: limits.maxFormFields)
         } catch {
             queryError = IngestError(code: "malformed_query", message: error.message)
         }
         let authRequest = AuthRequest(
             headers: request.headers, query: query.map { (name: $0.0, value: $0.1) }, body: request.body,
             payload: nil, peer: request.peer, rawQuery: request.rawQuery)
+        // Nothing is parsed for a client outside `allow_ips`, nor, where credentials do not come
+        // in the payload, for one without them.
+        if let failure = ipFailure(source, authRequest) { return failure }
+        if source.authenticatesFirst, let failure = authFailure(source, authRequest, receivedAt, logger) {
+            return failure
+        }
+        // A Standard Webhooks id accepted within the tolerance window is answered as before.
+        let webhookID =
+            source.authenticator.usesStandardWebhooks && source.authenticatesFirst ? request.header("webhook-id") : nil
+        if let webhookID,
+            let answer = seenWebhookIDs.answer(source: request.source, id: webhookID, now: receivedAt)
+        {
+            logger.info(
+                "webhook-id seen before; answered as a duplicate", metadata: ["source": .string(request.source)])
+            metrics.duplicate(source: request.source)
+            return GatewayResponse(status: 200, body: answer)
+        }
         let strippedQuery = source.authenticator.stripSecrets(fromQuery: authRequest.query).map { ($0.name, $0.value) }
         let ingest = IngestRequest(
             method: request.method, contentType: request.header("content-type"), query: strippedQuery,
-            body: request.body)
+            body: request.body, limits: limits)
 
         let input: MappingInput
         do throws(IngestError) {
             if let queryError { throw queryError }
             switch try source.pipeline.input(from: ingest) {
             case .handshake(let answer):
-                // A handshake stores nothing; the IP allow-list still applies.
-                if let failure = ipFailure(source, authRequest) { return failure }
+                // A handshake stores nothing and needs no credential; the IP allow-list applied.
                 return GatewayResponse(status: answer.status, contentType: answer.contentType, body: answer.body)
             case .payload(let value):
                 input = value
@@ -204,25 +232,25 @@ public struct IngestService: Sendable {
         } catch {
             if error.code == "unsupported_media_type" { return .error(415, error.code, error.message) }
             // A malformed body is kept only when its sender is authenticated without reading it.
-            do {
-                try source.authenticator.authenticate(authRequest, now: receivedAt)
-            } catch let failure {
-                if !source.payloadOnlyAuth || failure.status == 403 {
-                    return .error(failure.status, failure.code, failure.message)
+            if !source.authenticatesFirst {
+                do {
+                    try source.authenticator.authenticate(authRequest, now: receivedAt)
+                } catch let failure {
+                    if !source.payloadOnlyAuth || failure.status == 403 {
+                        return reject(failure, source: request.source, logger)
+                    }
+                    return .error(400, error.code, error.message)
                 }
-                return .error(400, error.code, error.message)
             }
             // An unreadable query is kept as received (it could not be split to drop a key).
             let query = queryError != nil ? request.rawQuery : Self.encodeQuery(ingest.query)
             return await quarantine(request, ingest, query: query, receivedAt, status: 400, error, logger: logger)
         }
 
-        var authenticated = authRequest
-        if source.authenticator.readsPayload { authenticated.payload = input.json }
-        do {
-            try source.authenticator.authenticate(authenticated, now: receivedAt)
-        } catch {
-            return .error(error.status, error.code, error.message)
+        if !source.authenticatesFirst {
+            var authenticated = authRequest
+            if source.authenticator.readsPayload { authenticated.payload = input.json }
+            if let failure = authFailure(source, authenticated, receivedAt, logger) { return failure }
         }
         let cleaned = source.authenticator.stripSecrets(from: input)
 
@@ -255,6 +283,12 @@ public struct IngestService: Sendable {
                 source: request.source, types: outcome.events.filter { !$0.duplicate }.map(\.event.type.rawValue))
             await wakeups.signalAll()
         }
+        if let webhookID, !outcome.events.isEmpty {
+            var again = outcome
+            for i in again.events.indices { again.events[i].duplicate = true }
+            seenWebhookIDs.remember(
+                source: request.source, id: webhookID, answer: Self.acceptance(again), now: receivedAt)
+        }
         return GatewayResponse(status: 200, body: Self.acceptance(outcome))
     }
 
@@ -263,8 +297,26 @@ public struct IngestService: Sendable {
             try source.authenticator.checkAddress(request)
             return nil
         } catch {
-            return .error(error.status, error.code, error.message)
+            return .error(error.status, error.code, error.answer)
         }
+    }
+
+    func authFailure(_ source: IngestSource, _ request: AuthRequest, _ now: Timestamp, _ logger: Logger)
+        -> GatewayResponse?
+    {
+        do {
+            try source.authenticator.authenticate(request, now: now)
+            return nil
+        } catch {
+            return reject(error, source: source.pipeline.config.id, logger)
+        }
+    }
+
+    /// The answer to a refused request: generic for a 401; the detail goes to the log only.
+    func reject(_ failure: AuthFailure, source: String, _ logger: Logger) -> GatewayResponse {
+        logger.notice(
+            "request refused", metadata: ["source": .string(source), "reason": .string(failure.message)])
+        return .error(failure.status, failure.code, failure.answer)
     }
 
     func quarantine(

@@ -108,8 +108,8 @@ public struct Replayer: Sendable {
     ) -> Derived {
         guard let source = service.sources[id] else { return .failure("source '\(id)' is no longer configured") }
         do {
-            let pairs = try FormURLEncoding.decode(query ?? "")
-            let request = IngestRequest(contentType: contentType, query: pairs, body: body)
+            let pairs = try FormURLEncoding.decode(query ?? "", maxFields: service.limits.maxFormFields)
+            let request = IngestRequest(contentType: contentType, query: pairs, body: body, limits: service.limits)
             guard case .payload(let input) = try source.pipeline.input(from: request) else {
                 return .failure("a handshake, not a payload")
             }

@@ -18,8 +18,18 @@ protocol LedgerTransaction {
 
 /// What every store does with an ingest, written once: duplicates, revisions, merge, outbox.
 enum Ledger {
+    /// The raw request is stored with the first new event, so a re-send whose events are all
+    /// duplicates adds nothing (not even its body); one that produced no events is kept, for
+    /// replay after a mapping change.
     static func apply<T: LedgerTransaction>(_ record: IngestRecord, to t: inout T) throws -> IngestOutcome {
-        let requestId = try record.existingRequestId ?? t.insertRequest(record)
+        var requestId = record.existingRequestId
+        func storedRequestId() throws -> Int64 {
+            if let requestId { return requestId }
+            let id = try t.insertRequest(record)
+            requestId = id
+            return id
+        }
+        if record.events.isEmpty { _ = try storedRequestId() }
         var stored: [StoredEvent] = []
         stored.reserveCapacity(record.events.count)
         for incoming in record.events {
@@ -32,7 +42,7 @@ enum Ledger {
             event.revision = try t.latestRevision(source: event.source, leg: leg, type: event.type) + 1
             event.call = CallMerge.merge(try t.call(key: incoming.call.callKey), with: incoming.call)
             try t.saveCall(event.call, encoded: event.recordBytes(), at: record.receivedAt)
-            try t.insertEvent(event, leg: leg, requestId: requestId)
+            try t.insertEvent(event, leg: leg, requestId: try storedRequestId())
             for sink in record.routes.sinks(for: event) {
                 try t.insertDelivery(eventId: event.id, sink: sink, at: record.receivedAt)
             }

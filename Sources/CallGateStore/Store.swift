@@ -91,7 +91,8 @@ public struct SinkRoutes: Sendable {
 }
 
 public struct IngestOutcome: Sendable {
-    public var requestId: Int64
+    /// The stored raw request; nil when every event was a duplicate (nothing was stored).
+    public var requestId: Int64?
     /// One per event of the request, in order: as stored now, or as stored before for a duplicate.
     public var events: [StoredEvent]
 

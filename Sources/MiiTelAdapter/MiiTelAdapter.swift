@@ -11,6 +11,8 @@ public struct MiiTelAdapter: VendorAdapter {
 
     public init() {}
 
+    public var answersHandshakes: Bool { true }
+
     /// Longest challenge token echoed back; MiiTel's are short hex strings.
     static let maximumChallengeLength = 256
 

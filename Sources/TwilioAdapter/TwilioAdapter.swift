@@ -21,7 +21,7 @@ public struct TwilioAdapter: VendorAdapter {
                 message: "Twilio posts application/x-www-form-urlencoded, not \(request.mediaType ?? "an untyped body")"
             )
         }
-        var object = FormURLEncoding.object(try FormURLEncoding.decode(request.body))
+        var object = FormURLEncoding.object(try request.formFields())
         if !request.query.isEmpty { object["_query"] = .object(FormURLEncoding.object(request.query)) }
         return .payload(.json(.object(object)))
     }

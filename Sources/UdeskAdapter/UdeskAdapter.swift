@@ -23,9 +23,10 @@ public struct UdeskAdapter: VendorAdapter {
         guard case .string(let url) = args[0], !url.isEmpty else { return .null }
         guard let range = url.range(of: "Expires=") else { return .null }
         let digits = url[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
-        guard let seconds = Int64(digits), !digits.isEmpty else {
-            throw MessageError("the recording URL's Expires= parameter is not a number of seconds")
+        guard !digits.isEmpty, let seconds = Int64(digits), let expires = Timestamp(checkedSeconds: seconds) else {
+            throw MessageError(
+                "the recording URL's Expires= parameter is not a number of seconds between years 1 and 9999")
         }
-        return .string(Timestamp(seconds: seconds).description)
+        return .string(expires.description)
     }
 }

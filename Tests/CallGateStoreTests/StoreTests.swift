@@ -58,6 +58,9 @@ import Testing
         #expect(outcome.events.map(\.event.id) == first.map(\.id))
         #expect(try await store.deliveries(status: nil, sink: nil).count == 2)
         #expect(try await store.events(callKey: nil, limit: 10).count == 1)
+        // Nothing of the re-send is kept, not even its raw body.
+        #expect(outcome.requestId == nil)
+        #expect(try await store.requests(source: nil, since: .earliest).count == 1)
         try await store.close()
     }
 

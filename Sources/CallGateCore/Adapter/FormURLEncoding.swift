@@ -1,10 +1,16 @@
 /// `application/x-www-form-urlencoded` and query strings (WHATWG URL standard parsing).
 public enum FormURLEncoding {
     /// Decodes `a=1&b=%E7%9D%80%E4%BF%A1&c` into ordered pairs; `+` is a space.
-    /// - Throws: when a percent-escape is malformed or the result is not UTF-8.
-    public static func decode(_ text: some Collection<UInt8>) throws(IngestError) -> [(String, String)] {
+    /// - Throws: when a percent-escape is malformed, the result is not UTF-8, or there are more
+    ///   than `maxFields` fields.
+    public static func decode(_ text: some Collection<UInt8>, maxFields: Int = .max) throws(IngestError)
+        -> [(String, String)]
+    {
         var pairs: [(String, String)] = []
         for part in text.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            guard pairs.count < maxFields else {
+                throw .malformedBody("more than \(maxFields) fields in form or query data (limit: max_form_fields)")
+            }
             let pieces = part.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             let name = try unescape(pieces[0])
             let value = pieces.count > 1 ? try unescape(pieces[1]) : ""
@@ -13,8 +19,8 @@ public enum FormURLEncoding {
         return pairs
     }
 
-    public static func decode(_ text: String) throws(IngestError) -> [(String, String)] {
-        try decode(Array(text.utf8))
+    public static func decode(_ text: String, maxFields: Int = .max) throws(IngestError) -> [(String, String)] {
+        try decode(Array(text.utf8), maxFields: maxFields)
     }
 
     static func unescape(_ bytes: some Collection<UInt8>) throws(IngestError) -> String {
@@ -75,7 +81,7 @@ public enum FormURLEncoding {
     /// Pairs as a JSON object of strings; a repeated name keeps its last value.
     public static func object(_ pairs: [(String, String)]) -> JSONObject {
         var object = JSONObject()
-        for (k, v) in pairs { object[k] = .string(v) }
+        object.merge(pairs.lazy.map { ($0.0, JSONValue.string($0.1)) })
         return object
     }
 }

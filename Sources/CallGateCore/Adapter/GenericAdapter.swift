@@ -11,7 +11,7 @@ public struct GenericAdapter: VendorAdapter {
     public func input(from request: IngestRequest, source: SourceSettings) throws(IngestError) -> AdapterInput {
         var object: JSONObject
         if request.isForm {
-            object = FormURLEncoding.object(try FormURLEncoding.decode(request.body))
+            object = FormURLEncoding.object(try request.formFields())
         } else {
             guard case .object(let o) = try request.jsonObjectBody() else {
                 throw .malformedBody("expected a JSON object")

@@ -10,6 +10,9 @@ public protocol VendorAdapter: Sendable {
     var defaultMapping: String? { get }
     /// Functions the mapping can call as `{ fn: name, args: [...] }`.
     var functions: [MappingFunction] { get }
+    /// Whether some requests are handshakes answered without credentials (MiiTel's challenge), so
+    /// the body must be read before credentials are asked for.
+    var answersHandshakes: Bool { get }
 
     /// Turns a request into the mapping's input, or a handshake to answer without storing anything.
     /// - Throws: `IngestError` for bodies that cannot be read (400) or content types the vendor
@@ -41,6 +44,7 @@ public struct VendorSignatureVerifier: Sendable {
 
 extension VendorAdapter {
     public var functions: [MappingFunction] { [] }
+    public var answersHandshakes: Bool { false }
     public func signatureVerifier(_ settings: CallGateConfig.VendorSignature) throws(MessageError)
         -> VendorSignatureVerifier?
     { nil }
@@ -81,12 +85,23 @@ public struct IngestRequest: Sendable {
     /// Decoded query parameters in order.
     public var query: [(String, String)]
     public var body: [UInt8]
+    /// Bounds on the body's structure (members per object, fields per form).
+    public var limits: InputLimits
 
-    public init(method: String = "POST", contentType: String?, query: [(String, String)] = [], body: [UInt8]) {
+    public init(
+        method: String = "POST", contentType: String?, query: [(String, String)] = [], body: [UInt8],
+        limits: InputLimits = .ingest
+    ) {
         self.method = method
         self.contentType = contentType
         self.query = query
         self.body = body
+        self.limits = limits
+    }
+
+    /// The body as form fields (`application/x-www-form-urlencoded`), in order.
+    public func formFields() throws(IngestError) -> [(String, String)] {
+        try FormURLEncoding.decode(body, maxFields: limits.maxFormFields)
     }
 
     /// The media type without parameters, lowercased (`application/json`).
@@ -102,7 +117,7 @@ public struct IngestRequest: Sendable {
         try checkJSONMediaType()
         let tape: JSONTape
         do {
-            tape = try JSONTape(parsing: body)
+            tape = try JSONTape(parsing: body, limits: limits)
         } catch {
             throw .malformedBody("the body is not valid JSON: \(error)")
         }
@@ -132,7 +147,7 @@ public struct IngestRequest: Sendable {
         try checkJSONMediaType()
         let value: JSONValue
         do {
-            value = try JSONParser.parse(body)
+            value = try JSONParser.parse(body, limits: limits)
         } catch {
             throw .malformedBody("the body is not valid JSON: \(error)")
         }

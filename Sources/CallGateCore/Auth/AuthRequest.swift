@@ -73,6 +73,13 @@ public struct AuthFailure: Error, Sendable, Equatable, CustomStringConvertible {
         AuthFailure(status: 401, code: "unauthorized", message: message)
     }
 
+    /// What the client is told: for a 401 only that credentials are missing or invalid, since the
+    /// detail (which parameter, which payload path, which header) would show an unauthenticated
+    /// caller how the source is protected. `message` has the detail for the log.
+    public var answer: String {
+        status == 401 ? "missing or invalid credentials" : message
+    }
+
     /// 403: the client address is not in `allow_ips`.
     public static func forbidden(_ message: String) -> AuthFailure {
         AuthFailure(status: 403, code: "forbidden", message: message)

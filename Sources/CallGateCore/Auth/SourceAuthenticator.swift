@@ -119,6 +119,9 @@ public struct SourceAuthenticator: Sendable {
     /// Whether the source accepts anyone: no credential method and no `allow_ips`.
     public var isOpen: Bool { allowIPs.isEmpty && !hasCredentials }
 
+    /// Whether Standard Webhooks signatures are one of the credential methods.
+    public var usesStandardWebhooks: Bool { !standardWebhooks.isEmpty }
+
     /// Whether any credential method is configured.
     public var hasCredentials: Bool { !expectation.isEmpty }
 

@@ -17,6 +17,12 @@ extension CallGateConfig {
                 server.maxBodyBytes = try v.integer(n, "server.max_body_bytes", range: 1...(256 << 20))
             }
             if let n = r.take("trusted_proxies") { server.trustedProxies = try v.strings(n, "server.trusted_proxies") }
+            if let n = r.take("max_object_members") {
+                server.limits.maxObjectMembers = try v.integer(n, "server.max_object_members", range: 1...1_000_000)
+            }
+            if let n = r.take("max_form_fields") {
+                server.limits.maxFormFields = try v.integer(n, "server.max_form_fields", range: 1...1_000_000)
+            }
             try r.finish()
         }
         if let node = top.take("store") {

@@ -16,6 +16,8 @@ public struct CallGateConfig: Sendable {
         public var maxBodyBytes = 1_048_576
         /// Proxies whose `X-Forwarded-For` is believed (CIDRs).
         public var trustedProxies: [String] = []
+        /// Members per JSON object and fields per form or query string a request may have.
+        public var limits = InputLimits.ingest
     }
 
     public enum Store: Sendable, Hashable {

@@ -128,7 +128,9 @@ extension Timestamp {
             clock = Self.clock(parts[3])
             year = Int64(parts[4])
         }
-        guard let day, let month, let year, let clock, (1...31).contains(day),
+        // Years outside 1...9999 are refused before any arithmetic: a peer's header is never
+        // trusted to be sane (`Sun, 06 Nov 300000 08:49:37 GMT`).
+        guard let day, let month, let year, let clock, (1...9999).contains(year), (1...31).contains(day),
             day <= CivilDate.daysInMonth(year: year, month: month)
         else { return nil }
         let days = CivilDate.toDays(year: year, month: month, day: day)
@@ -137,7 +139,9 @@ extension Timestamp {
 
     private static func clock(_ text: String) -> [Int64]? {
         let parts = text.split(separator: ":").compactMap { Int64($0) }
-        guard parts.count == 3, parts[0] < 24, parts[1] < 60, parts[2] < 61 else { return nil }
+        guard parts.count == 3, parts.allSatisfy({ $0 >= 0 }), parts[0] < 24, parts[1] < 60, parts[2] < 61 else {
+            return nil
+        }
         return parts
     }
 }

@@ -15,11 +15,9 @@ public struct JSONParser {
     /// Nesting deeper than this is rejected so hostile input cannot exhaust the stack.
     public static let maximumDepth = 256
 
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-            var parser = JSONByteParser(buffer)
-            return try parser.parseDocument()
-        }
+    /// Parses a document (through `JSONTape`, the one grammar) into a value.
+    public static func parse(_ bytes: [UInt8], limits: InputLimits = .unlimited) throws(JSONParseError) -> JSONValue {
+        try JSONTape(parsing: bytes, limits: limits).json
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
@@ -27,27 +25,12 @@ public struct JSONParser {
     }
 }
 
+/// The scanner under `TapeBuilder`: position, whitespace, scalars, and errors with line and column.
 struct JSONByteParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
-    var depth = 0
-    /// Members and elements of the containers being parsed; each container is copied out at its
-    /// exact size when it closes, so parsing allocates once per container.
-    var memberStack: [JSONObject.Member] = []
-    var elementStack: [JSONValue] = []
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
-        // A UTF-8 byte order mark is tolerated: some vendor tooling writes one.
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
-        skipWhitespace()
-        guard position < bytes.count else { throw error("empty document") }
-        let value = try parseValue()
-        skipWhitespace()
-        guard position == bytes.count else { throw error("unexpected \(describeByte()) after the document") }
-        return value
-    }
 
     func error(_ message: String, at offset: Int? = nil) -> JSONParseError {
         let end = min(offset ?? position, bytes.count)
@@ -99,21 +82,6 @@ struct JSONByteParser {
         }
     }
 
-    mutating func parseValue() throws(JSONParseError) -> JSONValue {
-        guard position < bytes.count else { throw error("unexpected end of input, expected a value") }
-        switch bytes[position] {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default:
-            throw error("unexpected \(describeByte()), expected a value")
-        }
-    }
-
     mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let count = literal.utf8CodeUnitCount
         let start = position
@@ -124,100 +92,5 @@ struct JSONByteParser {
         }
         guard matches else { throw error("unexpected \(describeByte()), expected a value") }
         position += count
-    }
-
-    mutating func enter() throws(JSONParseError) {
-        depth += 1
-        if depth > JSONParser.maximumDepth {
-            throw error("nesting deeper than \(JSONParser.maximumDepth) levels")
-        }
-    }
-
-    mutating func parseObject() throws(JSONParseError) -> JSONValue {
-        try enter()
-        position += 1
-        let base = memberStack.count
-        defer { memberStack.removeSubrange(base...) }
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return .object(JSONObject())
-        }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input inside an object") }
-            guard bytes[position] == UInt8(ascii: "\"") else {
-                throw error("unexpected \(describeByte()), expected a member name in double quotes")
-            }
-            let keyStart = position
-            let key = try parseString()
-            // Lengths first: most names differ in length, and comparing counts is cheap.
-            let length = key.utf8.count
-            for i in base..<memberStack.count
-            where memberStack[i].key.utf8.count == length && memberStack[i].key == key {
-                throw error("duplicate member name \"\(key)\"", at: keyStart)
-            }
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                throw error("unexpected \(describeByte()), expected ':' after a member name")
-            }
-            position += 1
-            skipWhitespace()
-            let value = try parseValue()
-            memberStack.append(JSONObject.Member(key: key, value: value))
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input inside an object") }
-            switch bytes[position] {
-            case UInt8(ascii: ","):
-                position += 1
-                skipWhitespace()
-                if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-                    throw error("trailing comma before '}'")
-                }
-            case UInt8(ascii: "}"):
-                position += 1
-                depth -= 1
-                var object = JSONObject()
-                object.members = Array(memberStack[base...])
-                return .object(object)
-            default:
-                throw error("unexpected \(describeByte()), expected ',' or '}'")
-            }
-        }
-    }
-
-    mutating func parseArray() throws(JSONParseError) -> JSONValue {
-        try enter()
-        position += 1
-        let base = elementStack.count
-        defer { elementStack.removeSubrange(base...) }
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            depth -= 1
-            return .array([])
-        }
-        while true {
-            skipWhitespace()
-            let element = try parseValue()
-            elementStack.append(element)
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input inside an array") }
-            switch bytes[position] {
-            case UInt8(ascii: ","):
-                position += 1
-                skipWhitespace()
-                if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                    throw error("trailing comma before ']'")
-                }
-            case UInt8(ascii: "]"):
-                position += 1
-                depth -= 1
-                return .array(Array(elementStack[base...]))
-            default:
-                throw error("unexpected \(describeByte()), expected ',' or ']'")
-            }
-        }
     }
 }

@@ -3,9 +3,7 @@
 /// mapping emits them, and a container records where its subtree ends so it can be skipped in one
 /// step. The mapping engine evaluates paths and conditions on it directly.
 ///
-/// Accepts exactly what `JSONParser` accepts (same depth limit, duplicate names and UTF-8 rules);
-/// when a document is rejected, `JSONParser` is run on it for the error, so messages and
-/// positions are the same.
+/// This is the gateway's one JSON grammar: `JSONParser` builds a tape and converts it to a value.
 public struct JSONTape: Sendable {
     /// The document as received.
     public let bytes: [UInt8]
@@ -34,21 +32,18 @@ public struct JSONTape: Sendable {
     /// A tape of no document, for evaluations over `JSONValue`s.
     static let empty = JSONTape()
 
-    /// Parses `bytes`.
-    /// - Throws: the same `JSONParseError` as `JSONParser.parse` for anything it rejects.
-    public init(parsing bytes: [UInt8]) throws(JSONParseError) {
+    /// Parses `bytes` in one pass, in time linear in their length: duplicate member names are
+    /// found with a hash table, and a rejected document is explained from where the pass stopped.
+    /// - Throws: `JSONParseError` with the line, column and reason of the first problem.
+    public init(parsing bytes: [UInt8], limits: InputLimits = .unlimited) throws(JSONParseError) {
         self.bytes = bytes
-        let built = bytes.withUnsafeBufferPointer { buffer -> (nodes: [Node], decoded: [UInt8])? in
-            var builder = TapeBuilder(buffer)
-            return builder.build() ? (builder.nodes, builder.decoded) : nil
+        let built = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+            var builder = TapeBuilder(buffer, limits: limits)
+            try builder.build()
+            return (builder.nodes, builder.decoded)
         }
-        guard let built else {
-            _ = try JSONParser.parse(bytes)
-            // The tape builder and the tree parser disagree: report rather than accept.
-            throw JSONParseError(line: 1, column: 1, message: "the document could not be parsed")
-        }
-        nodes = built.nodes
-        decoded = built.decoded
+        nodes = built.0
+        decoded = built.1
     }
 
     /// The root node's index.
@@ -196,193 +191,4 @@ public struct JSONTape: Sendable {
 
     /// The whole document as a `JSONValue`.
     public var json: JSONValue { value(Self.root) }
-}
-
-/// Builds the nodes of a `JSONTape`. It only decides accept or reject; `JSONParser` explains a
-/// rejection.
-private struct TapeBuilder {
-    var parser: JSONByteParser
-    var nodes: [JSONTape.Node] = []
-    var decoded: [UInt8] = []
-    /// Name node indices of the objects being built, for the duplicate check.
-    var names: [Int] = []
-    var depth = 0
-
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        parser = JSONByteParser(bytes)
-        nodes.reserveCapacity(bytes.count / 8 + 4)
-    }
-
-    var bytes: UnsafeBufferPointer<UInt8> { parser.bytes }
-
-    mutating func build() -> Bool {
-        guard Self.isValidUTF8(bytes) else { return false }
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { parser.position = 3 }
-        parser.skipWhitespace()
-        guard parser.position < bytes.count, value() else { return false }
-        parser.skipWhitespace()
-        return parser.position == bytes.count
-    }
-
-    /// Non-ASCII bytes are only valid inside strings, so validating the whole document once
-    /// covers every string; ASCII runs are skipped eight bytes at a time.
-    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if JSONByteParser.isASCII(bytes) { return true }
-        return UTF8Validation.isValid(bytes)
-    }
-
-    mutating func value() -> Bool {
-        guard parser.position < bytes.count else { return false }
-        switch bytes[parser.position] {
-        case UInt8(ascii: "{"): return object()
-        case UInt8(ascii: "["): return array()
-        case UInt8(ascii: "\""): return string()
-        case UInt8(ascii: "t"): return literal("true", .true)
-        case UInt8(ascii: "f"): return literal("false", .false)
-        case UInt8(ascii: "n"): return literal("null", .null)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            guard let number = try? parser.parseNumber() else { return false }
-            switch number {
-            case .int(let i): nodes.append(JSONTape.Node(kind: .int, bits: UInt64(bitPattern: i)))
-            case .double(let d): nodes.append(JSONTape.Node(kind: .double, bits: d.bitPattern))
-            default: return false
-            }
-            return true
-        default: return false
-        }
-    }
-
-    mutating func literal(_ text: StaticString, _ kind: JSONTape.Kind) -> Bool {
-        guard (try? parser.expectLiteral(text)) != nil else { return false }
-        nodes.append(JSONTape.Node(kind: kind))
-        return true
-    }
-
-    mutating func string() -> Bool {
-        parser.position += 1
-        let start = parser.position
-        parser.skipPlainStringBytes()
-        while parser.position < bytes.count {
-            let b = bytes[parser.position]
-            if b == UInt8(ascii: "\"") {
-                nodes.append(
-                    JSONTape.Node(kind: .string, a: UInt32(start), b: UInt32(parser.position - start)))
-                parser.position += 1
-                return true
-            }
-            if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { return false }
-            parser.position += 1
-        }
-        guard parser.position < bytes.count else { return false }
-        // Escapes: the decoded content goes to the side buffer.
-        let offset = decoded.count
-        decoded.append(contentsOf: bytes[start..<parser.position])
-        while parser.position < bytes.count {
-            let b = bytes[parser.position]
-            switch b {
-            case UInt8(ascii: "\""):
-                parser.position += 1
-                nodes.append(
-                    JSONTape.Node(
-                        kind: .string, inDecoded: true, a: UInt32(offset), b: UInt32(decoded.count - offset)))
-                return true
-            case UInt8(ascii: "\\"):
-                guard (try? parser.parseEscape(into: &decoded)) != nil else { return false }
-            default:
-                if b < 0x20 { return false }
-                decoded.append(b)
-                parser.position += 1
-            }
-        }
-        return false
-    }
-
-    mutating func enter() -> Bool {
-        depth += 1
-        return depth <= JSONParser.maximumDepth
-    }
-
-    mutating func array() -> Bool {
-        guard enter() else { return false }
-        parser.position += 1
-        let index = nodes.count
-        nodes.append(JSONTape.Node(kind: .array))
-        var count: UInt32 = 0
-        parser.skipWhitespace()
-        if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "]") {
-            parser.position += 1
-        } else {
-            while true {
-                parser.skipWhitespace()
-                guard value() else { return false }
-                count += 1
-                parser.skipWhitespace()
-                guard parser.position < bytes.count else { return false }
-                let b = bytes[parser.position]
-                parser.position += 1
-                if b == UInt8(ascii: "]") { break }
-                guard b == UInt8(ascii: ",") else { return false }
-            }
-        }
-        depth -= 1
-        nodes[index].a = count
-        nodes[index].b = UInt32(nodes.count)
-        return true
-    }
-
-    mutating func object() -> Bool {
-        guard enter() else { return false }
-        parser.position += 1
-        let index = nodes.count
-        nodes.append(JSONTape.Node(kind: .object))
-        let base = names.count
-        defer { names.removeSubrange(base...) }
-        var count: UInt32 = 0
-        parser.skipWhitespace()
-        if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
-            parser.position += 1
-        } else {
-            while true {
-                parser.skipWhitespace()
-                guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\""), string()
-                else { return false }
-                let name = nodes.count - 1
-                for other in names[base...] where nameEquals(other, name) { return false }
-                names.append(name)
-                parser.skipWhitespace()
-                guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: ":") else { return false }
-                parser.position += 1
-                parser.skipWhitespace()
-                guard value() else { return false }
-                count += 1
-                parser.skipWhitespace()
-                guard parser.position < bytes.count else { return false }
-                let b = bytes[parser.position]
-                parser.position += 1
-                if b == UInt8(ascii: "}") { break }
-                guard b == UInt8(ascii: ",") else { return false }
-            }
-        }
-        depth -= 1
-        nodes[index].a = count
-        nodes[index].b = UInt32(nodes.count)
-        return true
-    }
-
-    func nameEquals(_ i: Int, _ j: Int) -> Bool {
-        let x = nodes[i]
-        let y = nodes[j]
-        guard x.b == y.b else { return false }
-        return content(x) { a in content(y) { b in JSONByteParser.equalBytes(a, b) } }
-    }
-
-    func content<R>(_ node: JSONTape.Node, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if node.inDecoded {
-            return decoded.withUnsafeBufferPointer {
-                body(UnsafeBufferPointer(rebasing: $0[Int(node.a)..<Int(node.a + node.b)]))
-            }
-        }
-        return body(UnsafeBufferPointer(rebasing: bytes[Int(node.a)..<Int(node.a + node.b)]))
-    }
 }

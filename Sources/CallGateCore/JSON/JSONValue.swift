@@ -127,6 +127,21 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         }
     }
 
+    /// Sets each pair in order, as `self[key] = value` would (a repeated name keeps its last value,
+    /// in the place it first had), in time linear in the number of pairs.
+    public mutating func merge(_ pairs: some Sequence<(String, JSONValue)>) {
+        var index: [String: Int] = [:]
+        for (i, member) in members.enumerated() where index[member.key] == nil { index[member.key] = i }
+        for (key, value) in pairs {
+            if let i = index[key] {
+                members[i].value = value
+            } else {
+                index[key] = members.count
+                members.append(Member(key: key, value: value))
+            }
+        }
+    }
+
     public struct Iterator: IteratorProtocol {
         var base: IndexingIterator<[Member]>
         public mutating func next() -> (String, JSONValue)? {

@@ -113,7 +113,9 @@ public struct TimeFormat: Sendable, Hashable, CustomStringConvertible {
             default: throw MessageError("expected an epoch \(description) number, got \(value.kindName)")
             }
             let micros = (number * scale).rounded()
-            guard micros.isFinite, abs(micros) < 1e17 else { throw MessageError("epoch time out of range") }
+            guard micros.isFinite, micros >= Double(Timestamp.earliest.microseconds),
+                micros <= Double(Timestamp.latest.microseconds)
+            else { throw MessageError("epoch time out of range (years 1 to 9999)") }
             return Timestamp(microseconds: Int64(micros))
         case .iso8601:
             guard case .string(let s) = value else {

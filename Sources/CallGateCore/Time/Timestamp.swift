@@ -4,19 +4,48 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var microseconds: Int64
 
     public init(microseconds: Int64) { self.microseconds = microseconds }
-    public init(seconds: Int64) { self.microseconds = seconds * 1_000_000 }
+
+    /// The first and last instants RFC 3339 can write: 0001-01-01T00:00:00Z and
+    /// 9999-12-31T23:59:59.999999Z. Times read from payloads, headers and peers' answers are
+    /// refused outside them, and arithmetic on times stays inside them.
+    public static let earliest = Timestamp(microseconds: -62_135_596_800_000_000)
+    public static let latest = Timestamp(microseconds: 253_402_300_799_999_999)
+
+    /// `seconds` since the epoch, held to `earliest...latest` (for values the gateway made itself;
+    /// use `init?(checkedSeconds:)` for values from outside).
+    public init(seconds: Int64) {
+        self = Timestamp(checkedSeconds: seconds) ?? (seconds < 0 ? .earliest : .latest)
+    }
+
+    /// `seconds` since the epoch, or nil when that is outside `earliest...latest`.
+    public init?(checkedSeconds seconds: Int64) {
+        let (micros, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        guard !overflow, micros >= Self.earliest.microseconds, micros <= Self.latest.microseconds else { return nil }
+        self.microseconds = micros
+    }
+
+    /// Whether the time is within `earliest...latest`.
+    public var isInRange: Bool { self >= .earliest && self <= .latest }
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
 
     /// This time moved by `duration` (earlier when negative).
+    /// The result is held to `earliest...latest`, so no duration, however long, can overflow it.
     public func adding(_ duration: Duration) -> Timestamp {
         let c = duration.components
-        return Timestamp(microseconds: microseconds + c.seconds * 1_000_000 + c.attoseconds / 1_000_000_000_000)
+        let limit = Self.latest.microseconds - Self.earliest.microseconds
+        guard c.seconds > -(limit / 1_000_000), c.seconds < limit / 1_000_000 else {
+            return c.seconds < 0 ? .earliest : .latest
+        }
+        let moved = microseconds.addingReportingOverflow(c.seconds * 1_000_000 + c.attoseconds / 1_000_000_000_000)
+        guard !moved.overflow else { return c.seconds < 0 ? .earliest : .latest }
+        return Timestamp(
+            microseconds: min(max(moved.partialValue, Self.earliest.microseconds), Self.latest.microseconds))
     }
 
     /// Seconds from `self` to `other` (negative when `other` is earlier).
     public func seconds(to other: Timestamp) -> Double {
-        Double(other.microseconds - microseconds) / 1_000_000
+        (Double(other.microseconds) - Double(microseconds)) / 1_000_000
     }
 
     /// RFC 3339 in UTC: `2024-05-14T02:02:11Z`, with `.mmm` or `.mmmmmm` only when needed.

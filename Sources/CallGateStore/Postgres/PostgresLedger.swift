@@ -49,7 +49,9 @@ enum PostgresLedger {
         }
 
         var copy = record
-        if copy.existingRequestId == nil {
+        // A re-send whose events are all stored already adds no request row (as `Ledger.apply`).
+        let allStored = !record.events.isEmpty && record.events.allSatisfy { snapshot.events[$0.id] != nil }
+        if copy.existingRequestId == nil, !allStored {
             let rows = try await connection.query(
                 """
                 INSERT INTO request (source, received_at, content_type, query, body)
