@@ -37,7 +37,8 @@ public struct TwilioAdapter: VendorAdapter {
                     throw MessageError("'\(text)' is not an RFC 2822 time such as 'Mon, 16 Aug 2010 03:45:01 +0000'")
                 }
                 return .string(time.description)
-            }
+            },
+            TwilioCallerID.function,
         ]
     }
 

@@ -37,6 +37,29 @@ private struct OracleVerdict: Decodable {
     var e164: String?
     var possible: Bool
     var region: String?
+    /// `shortnumberinfo.is_valid_short_number_for_region`: a service number such as `95588` in CN.
+    var shortValid: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case e164, possible, region
+        case shortValid = "short_valid"
+    }
+
+    /// Runs `phone_oracle.py` over (raw, region) pairs, one verdict per pair.
+    static func judge(_ inputs: [(raw: String, region: String)]) throws -> [OracleVerdict] {
+        var input = Data()
+        for item in inputs {
+            input.append(try JSONSerialization.data(withJSONObject: ["raw": item.raw, "region": item.region]))
+            input.append(0x0A)
+        }
+        let result = try PythonOracle.script("phone_oracle.py", stdin: input)
+        try #require(result.status == 0, "phone_oracle.py failed: \(result.stderr)")
+        let verdicts = try String(decoding: result.stdout, as: UTF8.self)
+            .split(separator: "\n")
+            .map { try JSONDecoder().decode(OracleVerdict.self, from: Data($0.utf8)) }
+        try #require(verdicts.count == inputs.count, "one verdict per input")
+        return verdicts
+    }
 }
 
 @Suite struct PhoneNormalizerOracleTests {
@@ -45,18 +68,7 @@ private struct OracleVerdict: Decodable {
         let rows = try PhoneRow.load()
         #expect(rows.count >= 60)
 
-        var input = Data()
-        for row in rows {
-            let line: [String: String] = ["raw": row.oracleRaw ?? row.raw, "region": row.region]
-            input.append(try JSONSerialization.data(withJSONObject: line))
-            input.append(0x0A)
-        }
-        let result = try PythonOracle.script("phone_oracle.py", stdin: input)
-        try #require(result.status == 0, "phone_oracle.py failed: \(result.stderr)")
-        let verdicts = try String(decoding: result.stdout, as: UTF8.self)
-            .split(separator: "\n")
-            .map { try JSONDecoder().decode(OracleVerdict.self, from: Data($0.utf8)) }
-        try #require(verdicts.count == rows.count, "one verdict per row")
+        let verdicts = try OracleVerdict.judge(rows.map { ($0.oracleRaw ?? $0.raw, $0.region) })
 
         for (row, verdict) in zip(rows, verdicts) {
             let ours = PhoneNormalizer.normalize(row.raw, defaultRegion: row.region)
@@ -66,7 +78,38 @@ private struct OracleVerdict: Decodable {
                 #expect(ours.region == verdict.region, "region of \(row)")
             }
             #expect(ours.raw == row.raw, "raw of \(row)")
+            // A bare digit run is an extension exactly when libphonenumber knows no short number by it.
+            if ours.presentation == .allowed, row.raw.count <= 6,
+                row.raw.utf8.allSatisfy({ (0x30...0x39).contains($0) })
+            {
+                #expect((ours.extension == nil) == verdict.shortValid, "extension of \(row)")
+            }
         }
+    }
+
+    /// Every digit run of one to four digits, and a spread of five- and six-digit ones, in each
+    /// region that carries short-number data: an extension exactly when libphonenumber's
+    /// `is_valid_short_number_for_region` says it is no short number, and the same `e164` otherwise.
+    @Test(.enabled(if: PythonOracle.shouldRun("phonenumbers")), arguments: ["CN", "JP", "US"])
+    func shortNumbersAgreeWithLibphonenumber(region: String) throws {
+        var raws: [String] = []
+        for value in 1...9_999 { raws.append(String(value)) }
+        for value in stride(from: 10_000, through: 99_999, by: 7) { raws.append(String(value)) }
+        for value in stride(from: 100_000, through: 999_999, by: 97) { raws.append(String(value)) }
+        raws += ["95588", "95555", "96000", "10086", "10000", "12315", "12345", "10655", "951234", "961234"]
+        let verdicts = try OracleVerdict.judge(raws.map { ($0, region) })
+        var shortNumbers = 0
+        for (raw, verdict) in zip(raws, verdicts) {
+            let ours = PhoneNormalizer.normalize(raw, defaultRegion: region)
+            guard ours.presentation == .allowed else { continue }  // `184` in JP: withheld
+            if verdict.shortValid { shortNumbers += 1 }
+            #expect((ours.extension == nil) == verdict.shortValid, "\(raw) in \(region)")
+            if verdict.shortValid {
+                #expect(ours.e164 == verdict.e164, "e164 of \(raw) in \(region)")
+                #expect(ours.valid == verdict.possible, "valid of \(raw) in \(region)")
+            }
+        }
+        #expect(shortNumbers > 0, "\(region) has short numbers")
     }
 }
 

@@ -128,6 +128,31 @@ extension FunctionContext {
         #expect(event.time.description == "2018-03-22T03:48:23Z")
     }
 
+    /// Every time of a push written without its offset is China time (+08:00), as Udesk users expect.
+    @Test func offsetLessTimesOfAWholePushAreChinaTime() throws {
+        let event = try #require(try Golden.events("udesk", "inbound-offset-less-times").first)
+        // "2024-05-16 10:05:17", "10:01:20" (customer rang), "10:01:46" (agent answered)
+        #expect(event.time.description == "2024-05-16T02:05:17Z")
+        #expect(event.call.startedAt?.description == "2024-05-16T02:01:20Z")
+        #expect(event.call.answeredAt?.description == "2024-05-16T02:01:46Z")
+        #expect(event.call.endedAt?.description == "2024-05-16T02:05:17Z")
+        // The same push with offsets gives the same times.
+        let withOffsets = try #require(try Golden.events("udesk", "inbound-answered").first)
+        #expect(event.call.durations == withOffsets.call.durations)
+    }
+
+    /// An explicit offset is respected, not replaced by China time, in both of Udesk's spellings.
+    @Test(arguments: [
+        ("2018-03-22 11:48:23 +0900", "2018-03-22T02:48:23Z"), ("2018-03-22 11:48:23 +09:00", "2018-03-22T02:48:23Z"),
+        ("2018-03-22 11:48:23 +0000", "2018-03-22T11:48:23Z"), ("2018-03-22 11:48:23 -0500", "2018-03-22T16:48:23Z"),
+        ("2018-03-22 11:48:23", "2018-03-22T03:48:23Z"),
+    ])
+    func anExplicitOffsetIsRespected(written: String, utc: String) throws {
+        let payload = try Golden.json("udesk", "call-trigger-ja").setting("timestamp", .string(written))
+        let event = try #require(try Golden.events(Golden.jsonRequest(payload), source: "udesk").first)
+        #expect(event.time.description == utc)
+    }
+
     @Test func thePayloadSecretNeverReachesCustom() throws {
         let sample = try Golden.json("udesk", "call-trigger-ja")
         let payload = sample.setting("extend", ["token": "s3cret", "crm": "x"])

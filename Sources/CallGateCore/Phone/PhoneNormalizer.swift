@@ -4,7 +4,8 @@
 /// which `Tests/Support/phone_oracle.py` checks over `Tests/Fixtures/phone/numbers.tsv`. On top of
 /// that it knows what libphonenumber does not: withheld-number markers (`anonymous`, `非通知`,
 /// `公衆電話`), the JP caller-ID prefixes `184`/`186`, `内線` extensions and short internal
-/// extensions, none of which are phone numbers to dial.
+/// extensions, none of which are phone numbers to dial. A short digit run is an extension only where
+/// libphonenumber does not know it as a short service number of the region (`PhoneShortNumbers`).
 public enum PhoneNormalizer {
     /// Reads a number as a vendor sent it.
     ///
@@ -39,7 +40,11 @@ public enum PhoneNormalizer {
                 if number.e164 != nil { return number }
             }
         }
-        if let digits = shortExtension(body) { return unusable(raw: raw, extension: digits) }
+        // A short digit run is an internal extension unless the region's network knows it as a
+        // service number (`95588`, `10086` in CN): those are read as numbers, as libphonenumber does.
+        if let digits = shortExtension(body), !PhoneShortNumbers.isShortNumber(digits, region: region?.id) {
+            return unusable(raw: raw, extension: digits)
+        }
         return read(body, region: region, raw: raw, extension: digitsOfExtension, presentation: .allowed)
     }
 
