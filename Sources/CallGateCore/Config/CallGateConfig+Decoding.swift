@@ -17,6 +17,7 @@ extension CallGateConfig {
                 server.maxBodyBytes = try v.integer(n, "server.max_body_bytes", range: 1...(256 << 20))
             }
             if let n = r.take("trusted_proxies") { server.trustedProxies = try v.strings(n, "server.trusted_proxies") }
+            server.limits = try Self.serverLimits(&r, v)
             try r.finish()
         }
         if let node = top.take("store") {
@@ -49,6 +50,8 @@ extension CallGateConfig {
             }
             try r.finish()
         }
+        if let node = top.take("delivery") { delivery = try Self.deliverySettings(node, v) }
+        if let node = top.take("metrics") { metrics = try Self.metricsSettings(node, v) }
         if let node = top.take("retention") {
             var r = try MappingReader(node, in: document, context: "retention")
             if let n = r.take("requests") { retention.requests = try v.duration(n, "retention.requests") }

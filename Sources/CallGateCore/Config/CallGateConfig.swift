@@ -6,6 +6,8 @@ public struct CallGateConfig: Sendable {
     public var store = Store.sqlite(path: ".callgate/callgate.sqlite")
     public var retention = Retention()
     public var admin = Admin()
+    public var delivery = DeliverySettings()
+    public var metrics = MetricsSettings()
     public var log = Log()
     public var sources: [Source] = []
     public var sinks: [Sink] = []
@@ -16,6 +18,8 @@ public struct CallGateConfig: Sendable {
         public var maxBodyBytes = 1_048_576
         /// Proxies whose `X-Forwarded-For` is believed (CIDRs).
         public var trustedProxies: [String] = []
+        /// Timeouts and the connection bound (`CallGateConfig+Limits.swift`).
+        public var limits = ServerLimits()
     }
 
     public enum Store: Sendable, Hashable {
