@@ -65,49 +65,6 @@ extension Duration {
     }
 }
 
-/// `type: file`: appends each event as one JSON line and fsyncs before the row counts as
-/// delivered.
-actor FileSinkSender: SinkSender {
-    let path: String
-    private var handle: FileHandle?
-
-    init(path: String) { self.path = path }
-
-    func send(_ request: DeliveryRequest, eventId: String) async -> RetryPolicy.Outcome {
-        do {
-            let handle = try open()
-            try handle.seekToEnd()
-            try handle.write(contentsOf: request.body + [0x0A])
-            try handle.synchronize()
-            return .response(status: 200, retryAfter: nil)
-        } catch {
-            self.handle = nil
-            return .failure("cannot append to \(path): \(error.localizedDescription)")
-        }
-    }
-
-    private func open() throws -> FileHandle {
-        if let handle { return handle }
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        // A line torn by a crash mid-append is closed off, so the next event starts a line of its
-        // own (the torn event was not recorded as delivered and is written again whole).
-        let end = try handle.seekToEnd()
-        if end > 0 {
-            try handle.seek(toOffset: end - 1)
-            let last = try FileHandle(forReadingFrom: url).readToEnd().flatMap { $0.last }
-            try handle.seekToEnd()
-            if let last, last != 0x0A { try handle.write(contentsOf: [0x0A]) }
-        }
-        self.handle = handle
-        return handle
-    }
-}
-
 /// OAuth 2 client credentials (RFC 6749 §4.4): a token fetched from the sink's token endpoint,
 /// kept until shortly before it expires, fetched again after a 401.
 actor OAuth2TokenCache {
