@@ -95,7 +95,17 @@ public struct Gateway: Sendable {
             GatewayResponse(status: 200, body: Array(#"{"status":"ok"}"#.utf8)).http
         }
         router.get("/readyz") { _, _ in await health.readiness().http }
-        router.get("/metrics") { _, context in
+        router.get("/metrics") { request, context in
+            // With `metrics.token` set, only a scraper presenting it gets the metrics.
+            if let token = state.current.config.metrics.token.map(BearerToken.init),
+                !token.accepts(authorization: request.headers[.authorization])
+            {
+                var response = GatewayResponse.error(
+                    401, "unauthorized", "the metrics need Authorization: Bearer <metrics.token>"
+                ).http
+                response.headers[.wwwAuthenticate] = "Bearer"
+                return response
+            }
             do {
                 let sinks = state.current.config.sinks.map(\.id)
                 metrics.outbox(try await store.outboxStats(), sinks: sinks, now: .now)
