@@ -4,6 +4,7 @@ import CallGateKit
 import CallGateStore
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The running gateway (`callgate serve`): the HTTP server, the delivery workers, retention, reload
@@ -96,7 +97,17 @@ public struct Gateway: Sendable {
             GatewayResponse(status: 200, body: Array(#"{"status":"ok"}"#.utf8)).http
         }
         router.get("/readyz") { _, _ in await health.readiness().http }
-        router.get("/metrics") { _, context in
+        router.get("/metrics") { request, context in
+            // With `metrics.token` set, only a scraper presenting it gets the metrics.
+            if let token = state.current.config.metrics.token.map(BearerToken.init),
+                !token.accepts(authorization: request.headers[.authorization])
+            {
+                var response = GatewayResponse.error(
+                    401, "unauthorized", "the metrics need Authorization: Bearer <metrics.token>"
+                ).http
+                response.headers[.wwwAuthenticate] = "Bearer"
+                return response
+            }
             do {
                 let sinks = state.current.config.sinks.map(\.id)
                 metrics.outbox(try await store.outboxStats(), sinks: sinks, now: .now)
@@ -132,9 +143,15 @@ public struct Gateway: Sendable {
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: limit)
-            } catch {
+            } catch is NIOTooManyBytesError {
                 service.count(tooLarge, source: source)
                 return tooLarge.http
+            } catch {
+                // Cut off by `server.body_timeout` (the connection has already been answered 408
+                // and is closing) or the client went away: nothing to store.
+                let cut = GatewayResponse.error(408, "body_timeout", "the request body did not arrive in time")
+                service.count(cut, source: source)
+                return cut.http
             }
             let response = await service.handle(
                 IngestHTTPRequest(
@@ -155,8 +172,11 @@ public struct Gateway: Sendable {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let config = self.config
+        // Timeouts and the connection bound take effect at start-up (a reload keeps them).
+        let limits = ConnectionLimits(config.server.limits, metrics: metrics)
         let app = Application(
             router: router(),
+            server: limits.server,
             configuration: .init(
                 address: .hostname(config.server.host, port: config.server.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },

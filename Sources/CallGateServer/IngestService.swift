@@ -135,7 +135,7 @@ public struct IngestService: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.now = now
-        self.limits = server.limits
+        self.limits = server.input
     }
 
     /// `localhost`, `127.0.0.0/8` or `::1` (parsed, so `127.example.com` is not loopback).

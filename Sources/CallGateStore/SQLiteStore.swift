@@ -198,8 +198,13 @@ public final class SQLiteStore: CallStore {
         try await pool.read { db in try SQLiteTransaction(db: db).call(key: key) }
     }
 
+    /// Read-only and cheap, for a probe every few seconds (a write here would be an fsync'd commit
+    /// per probe): the writer is open and its last transaction did not fail, the database answers
+    /// a read, and its file may be written.
     public func checkWritable() async throws {
-        try await committer.submit { db in try db.execute(sql: "PRAGMA user_version = 0") }
+        if let failure = await committer.health() { throw StoreError(failure) }
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+        guard access(path, W_OK) == 0 else { throw StoreError("the database file cannot be written") }
     }
 
     /// The writer connection's `PRAGMA synchronous` (2 = FULL: every commit is fsync'd).
@@ -322,6 +327,8 @@ actor GroupCommitter {
     /// How many transactions and jobs have been committed, for tests and the benchmark.
     private(set) var transactions = 0
     private(set) var jobs = 0
+    /// Whether the last transaction failed (a full disk, an I/O error): readiness reports it.
+    private var lastFailed = false
 
     init(pool: DatabasePool) { self.pool = pool }
 
@@ -379,8 +386,10 @@ actor GroupCommitter {
                 })
             transactions += 1
             jobs += batch.count
+            lastFailed = false
         } catch {
             outcome = .failure(error)
+            lastFailed = true
         }
         var mine: Result<any Sendable, any Error> = .failure(StoreError("internal error: no result"))
         for (index, job) in batch.enumerated() {
@@ -412,4 +421,10 @@ actor GroupCommitter {
     }
 
     func counts() -> (transactions: Int, jobs: Int) { (transactions, jobs) }
+
+    /// Why the store cannot take writes (closed, or its last transaction failed), or nil.
+    func health() -> String? {
+        if finished { return "the store is closed" }
+        return lastFailed ? "the last commit failed" : nil
+    }
 }

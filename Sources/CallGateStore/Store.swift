@@ -21,7 +21,8 @@ public protocol CallStore: Outbox, StoreAdministration {
     func events(callKey: String?, limit: Int) async throws -> [CallEvent]
     /// The merged record of a call.
     func call(key: String) async throws -> CallRecord?
-    /// Throws unless the store can take writes (readiness).
+    /// Throws unless the store can take writes (readiness). Read-only and cheap: it runs at every
+    /// probe.
     func checkWritable() async throws
     func close() async throws
 }

@@ -9,6 +9,9 @@ Prints `PORT <n>` once listening on 127.0.0.1. The plan (all keys optional):
                   deliveries in order; afterwards `default_status` (200)
   secrets         Standard Webhooks secrets ("whsec_..."): each delivery is verified against them
   delay_seconds   wait this long before answering each delivery (a slow sink)
+  stall_hooks     the first N deliveries get a 200 head and part of a body, then nothing for
+                  `stall_seconds` (60): a sink that stalls its body
+  stall_tokens    the same for the first N POST /token
   oauth           {"client_id": ..., "client_secret": ...}: POST /token issues client-credentials
                   tokens and POST /hook then requires a current one (401 otherwise)
 Endpoints: POST /hook (deliveries), POST /token, POST /_revoke (invalidates the current token),
@@ -26,7 +29,16 @@ PLAN = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
 LOCK = threading.Lock()
 RECEIVED = []
 RESPONSES = list(PLAN.get("responses", []))
-STATE = {"token": None, "issued": 0}
+STATE = {"token": None, "issued": 0, "stalled_hooks": 0, "stalled_tokens": 0}
+
+
+def take_stall(kind):
+    """Whether this request is one of the first `stall_<kind>` ones."""
+    with LOCK:
+        if STATE[f"stalled_{kind}"] < PLAN.get(f"stall_{kind}", 0):
+            STATE[f"stalled_{kind}"] += 1
+            return True
+    return False
 
 
 def verify_standard_webhooks(headers, body):
@@ -70,10 +82,23 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def stall(self):
+        """A 200 head and the start of a body, then silence."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.write(b'{"access_token":')
+        self.wfile.flush()
+        time.sleep(PLAN.get("stall_seconds", 60))
+        self.close_connection = True
+
     def do_GET(self):
         if self.path == "/_received":
             with LOCK:
-                body = json.dumps({"received": RECEIVED, "tokens_issued": STATE["issued"]}).encode()
+                body = json.dumps(
+                    {"received": RECEIVED, "tokens_issued": STATE["issued"], "tokens_stalled": STATE["stalled_tokens"]}
+                ).encode()
             self.answer(200, body, {"Content-Type": "application/json"})
         else:
             self.answer(404)
@@ -83,6 +108,9 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         headers = {k.lower(): v for k, v in self.headers.items()}
         oauth = PLAN.get("oauth")
+        if self.path == "/token" and take_stall("tokens"):
+            self.stall()
+            return
         if self.path == "/token":
             expected = "Basic " + base64.b64encode(f"{oauth['client_id']}:{oauth['client_secret']}".encode()).decode()
             if headers.get("authorization") != expected or b"grant_type=client_credentials" not in body:
@@ -103,6 +131,12 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(404)
             return
         record = {"time": time.time(), "headers": headers, "body": body.decode("utf-8", "replace")}
+        if take_stall("hooks"):
+            record["status"] = "stalled"
+            with LOCK:
+                RECEIVED.append(record)
+            self.stall()
+            return
         try:
             record["standard_webhooks"] = verify_standard_webhooks(headers, body)
         except Exception as error:

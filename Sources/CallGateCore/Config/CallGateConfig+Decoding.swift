@@ -18,11 +18,12 @@ extension CallGateConfig {
             }
             if let n = r.take("trusted_proxies") { server.trustedProxies = try v.strings(n, "server.trusted_proxies") }
             if let n = r.take("max_object_members") {
-                server.limits.maxObjectMembers = try v.integer(n, "server.max_object_members", range: 1...1_000_000)
+                server.input.maxObjectMembers = try v.integer(n, "server.max_object_members", range: 1...1_000_000)
             }
             if let n = r.take("max_form_fields") {
-                server.limits.maxFormFields = try v.integer(n, "server.max_form_fields", range: 1...1_000_000)
+                server.input.maxFormFields = try v.integer(n, "server.max_form_fields", range: 1...1_000_000)
             }
+            server.limits = try Self.serverLimits(&r, v)
             try r.finish()
         }
         if let node = top.take("store") {
@@ -55,6 +56,8 @@ extension CallGateConfig {
             }
             try r.finish()
         }
+        if let node = top.take("delivery") { delivery = try Self.deliverySettings(node, v) }
+        if let node = top.take("metrics") { metrics = try Self.metricsSettings(node, v) }
         if let node = top.take("retention") {
             var r = try MappingReader(node, in: document, context: "retention")
             if let n = r.take("requests") { retention.requests = try v.duration(n, "retention.requests") }

@@ -6,6 +6,8 @@ public struct CallGateConfig: Sendable {
     public var store = Store.sqlite(path: ".callgate/callgate.sqlite")
     public var retention = Retention()
     public var admin = Admin()
+    public var delivery = DeliverySettings()
+    public var metrics = MetricsSettings()
     public var log = Log()
     public var sources: [Source] = []
     public var sinks: [Sink] = []
@@ -17,7 +19,9 @@ public struct CallGateConfig: Sendable {
         /// Proxies whose `X-Forwarded-For` is believed (CIDRs).
         public var trustedProxies: [String] = []
         /// Members per JSON object and fields per form or query string a request may have.
-        public var limits = InputLimits.ingest
+        public var input = InputLimits.ingest
+        /// Timeouts and the connection bound (`CallGateConfig+Limits.swift`).
+        public var limits = ServerLimits()
     }
 
     public enum Store: Sendable, Hashable {

@@ -6,7 +6,8 @@ import ServiceLifecycle
 
 /// Runs one delivery worker per sink of the configuration in use. After a reload it stops the
 /// workers (each finishes the attempts it has in flight, so no row is sent twice at once) and
-/// starts the new configuration's. On shutdown it stops them the same way.
+/// starts the new configuration's. On shutdown it stops them the same way. Attempts that outlive
+/// `delivery.grace_period` are cancelled and recorded as failed.
 struct DeliverySupervisor: Service {
     let state: GatewayState
     let store: any CallStore
@@ -38,7 +39,20 @@ struct DeliverySupervisor: Service {
                 }
                 stopping.set()
                 for worker in workers { await worker.wakeup.signal() }
-                await generation.value
+                // Attempts still running after the grace period are cancelled and recorded as
+                // failed (their rows stay pending), so a stalled sink cannot hold up a reload or
+                // a shutdown.
+                let grace = state.current.config.delivery.gracePeriod
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do {
+                            try await Task.sleep(for: grace)
+                            stopping.abortAttempts()
+                        } catch {}
+                    }
+                    await generation.value
+                    group.cancelAll()
+                }
                 guard let next, !shutdown.isSet else { break }
                 runtime = next
                 logger.info("delivery workers restarted on the reloaded configuration")

@@ -67,7 +67,9 @@ struct DeliveryWorker: Sendable {
             } else {
                 sender = HTTPSinkSender(
                     url: sink.url ?? "", timeout: sink.timeout, client: client,
-                    oauth2: sink.auth?.oauth2.map { OAuth2TokenCache(settings: $0, client: client) })
+                    oauth2: sink.auth?.oauth2.map {
+                        OAuth2TokenCache(settings: $0, client: client, timeout: sink.timeout)
+                    })
             }
             var sinkLogger = logger
             sinkLogger[metadataKey: "sink"] = .string(sink.id)
@@ -109,7 +111,7 @@ struct DeliveryWorker: Sendable {
                 for row in due {
                     await inFlight.insert(row.id)
                     group.addTask {
-                        let disables = await deliver(row)
+                        let disables = await deliver(row, abort: stopping)
                         await inFlight.remove(row.id)
                         if disables { await inFlight.flagDisabled() }
                         await wakeup.signal()
@@ -128,20 +130,33 @@ struct DeliveryWorker: Sendable {
         return micros <= 0 ? .milliseconds(10) : min(pollInterval, .microseconds(micros))
     }
 
-    /// One attempt for one row; returns whether it disabled the sink.
-    func deliver(_ row: DueDelivery) async -> Bool {
+    /// One attempt for one row, within the sink's `timeout` (connecting, the answer's head and its
+    /// body, and an OAuth 2 token fetch); returns whether it disabled the sink. An attempt still
+    /// running when `abort` says so (a reload or shutdown whose grace period ran out) is cancelled
+    /// and recorded as failed, and its row is due again at once: it stays pending even when this
+    /// was its last try.
+    func deliver(_ row: DueDelivery, abort: StopFlag? = nil) async -> Bool {
         let attempt = row.attempts + 1
         let started = ContinuousClock.now
         let now = Timestamp.now
-        let outcome: RetryPolicy.Outcome
+        var outcome: RetryPolicy.Outcome
+        var aborted = false
         do throws(MessageError) {
             let request = try DeliveryRequest(event: row.event, eventId: row.eventId, sink: sink, at: now)
-            outcome = await sender.send(request, eventId: row.eventId)
+            let sender = self.sender
+            switch await bounded(by: sink.timeout, abort: abort, { await sender.send(request, eventId: row.eventId) }) {
+            case .finished(let answer): outcome = answer
+            case .timedOut: outcome = .failure("timed out after \(sink.timeout)")
+            case .aborted:
+                outcome = .failure("cancelled by a reload or shutdown after the grace period")
+                aborted = true
+            }
         } catch {
             outcome = .failure(error.message)
         }
         let elapsed = ContinuousClock.now - started
-        let decision = policy.result(of: outcome, attempt: attempt, now: .now)
+        var decision = policy.result(of: outcome, attempt: attempt, now: .now)
+        if aborted { decision = .retry(at: .now) }
         var statusCode: Int?
         var failure: String?
         switch outcome {
@@ -204,10 +219,14 @@ actor InFlight {
     }
 }
 
-/// Set once, read from any task.
+/// Set once, read from any task: the workers stop taking rows (`set`), and later, when the grace
+/// period has passed, the attempts still in flight are cancelled (`abortAttempts`).
 final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
+    private var aborted = false
     var isSet: Bool { lock.withLock { value } }
+    var attemptsAborted: Bool { lock.withLock { aborted } }
     func set() { lock.withLock { value = true } }
+    func abortAttempts() { lock.withLock { aborted = true } }
 }

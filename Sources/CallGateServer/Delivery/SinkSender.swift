@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import CallGateCore
-import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -60,120 +59,10 @@ struct HTTPSinkSender: SinkSender {
 }
 
 extension Duration {
+    /// Whole nanoseconds, saturating at `Int64.max` (a configured duration can be days long).
     var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
-}
-
-/// `type: file`: appends each event as one JSON line and fsyncs before the row counts as
-/// delivered.
-actor FileSinkSender: SinkSender {
-    let path: String
-    private var handle: FileHandle?
-
-    init(path: String) { self.path = path }
-
-    func send(_ request: DeliveryRequest, eventId: String) async -> RetryPolicy.Outcome {
-        do {
-            let handle = try open()
-            try handle.seekToEnd()
-            try handle.write(contentsOf: request.body + [0x0A])
-            try handle.synchronize()
-            return .response(status: 200, retryAfter: nil)
-        } catch {
-            self.handle = nil
-            return .failure("cannot append to \(path): \(error.localizedDescription)")
-        }
-    }
-
-    private func open() throws -> FileHandle {
-        if let handle { return handle }
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        // A line torn by a crash mid-append is closed off, so the next event starts a line of its
-        // own (the torn event was not recorded as delivered and is written again whole).
-        let end = try handle.seekToEnd()
-        if end > 0 {
-            try handle.seek(toOffset: end - 1)
-            let last = try FileHandle(forReadingFrom: url).readToEnd().flatMap { $0.last }
-            try handle.seekToEnd()
-            if let last, last != 0x0A { try handle.write(contentsOf: [0x0A]) }
-        }
-        self.handle = handle
-        return handle
-    }
-}
-
-/// OAuth 2 client credentials (RFC 6749 §4.4): a token fetched from the sink's token endpoint,
-/// kept until shortly before it expires, fetched again after a 401.
-actor OAuth2TokenCache {
-    let settings: CallGateConfig.OAuth2
-    let client: HTTPClient
-    private var cached: (value: String, expires: ContinuousClock.Instant)?
-    /// A fetch under way: concurrent deliveries wait for it instead of fetching their own.
-    private var fetching: Task<Token, Never>?
-
-    init(settings: CallGateConfig.OAuth2, client: HTTPClient) {
-        self.settings = settings
-        self.client = client
-    }
-
-    enum Token {
-        case success(String)
-        case failure(String)
-        var value: String? { if case .success(let v) = self { v } else { nil } }
-    }
-
-    func invalidate() { cached = nil }
-
-    func token() async -> Token {
-        if let cached, ContinuousClock.now < cached.expires { return .success(cached.value) }
-        if let fetching { return await fetching.value }
-        let task = Task { await fetch() }
-        fetching = task
-        let token = await task.value
-        fetching = nil
-        if case .success(let value) = token, let lifetime = lastLifetime {
-            // Renewed a little early, so a token does not expire in flight.
-            let usable = max(0, lifetime - min(60, lifetime / 10))
-            cached = (value, ContinuousClock.now + .milliseconds(Int64(usable * 1000)))
-        }
-        return token
-    }
-
-    private var lastLifetime: Double?
-
-    private func fetch() async -> Token {
-        var form = [("grant_type", "client_credentials")]
-        if let scope = settings.scope { form.append(("scope", scope)) }
-        var request = HTTPClientRequest(url: settings.tokenURL)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "accept", value: "application/json")
-        let credentials = Array((settings.clientId + ":" + settings.clientSecret.value).utf8)
-        request.headers.add(name: "authorization", value: "Basic " + Base64.encode(credentials))
-        request.body = .bytes(
-            Array(
-                form.map { FormURLEncoding.encode($0.0) + "=" + FormURLEncoding.encode($0.1) }.joined(separator: "&")
-                    .utf8))
-        do {
-            let response = try await client.execute(request, timeout: .seconds(15))
-            let body = try await response.body.collect(upTo: 64 * 1024)
-            guard response.status.code == 200 else {
-                return .failure("the token endpoint answered \(response.status.code)")
-            }
-            let json = try JSONParser.parse(Array(buffer: body))
-            guard let token = json["access_token"]?.stringValue, !token.isEmpty else {
-                return .failure("the token endpoint's answer has no access_token")
-            }
-            lastLifetime = json["expires_in"]?.numberValue ?? 3600
-            return .success(token)
-        } catch {
-            return .failure("the token endpoint could not be reached: \(HTTPSinkSender.describe(error))")
-        }
+        let (seconds, overflow) = components.seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = seconds.addingReportingOverflow(components.attoseconds / 1_000_000_000)
+        return overflow || overflow2 ? Int64.max : total
     }
 }

@@ -80,6 +80,10 @@ public struct GatewayMetrics: Sendable {
 
     // MARK: - Operations
 
+    /// A connection cut off by the server: `reason` is header_timeout, body_timeout or
+    /// too_many_connections.
+    func httpCutOff(reason: String) { count("callgate_http_cutoffs_total", [("reason", reason)]) }
+
     func reload(succeeded: Bool) { count("callgate_config_reloads_total", [("result", succeeded ? "ok" : "failed")]) }
 
     func pruned(_ kind: String, _ rows: Int) {

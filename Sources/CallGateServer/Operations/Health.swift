@@ -17,7 +17,8 @@ public final class WorkerBoard: @unchecked Sendable {
 }
 
 /// `/readyz`: ready when the store takes writes, a configuration is loaded and every configured
-/// sink has a running delivery worker; 503 with the failing checks otherwise.
+/// sink has a running delivery worker; 503 with the failing checks otherwise. Nothing is written:
+/// the store's check is a read and the state of its writer.
 struct Health: Sendable {
     let state: GatewayState
     let store: any CallStore

@@ -224,9 +224,9 @@ public final class PostgresStore: CallStore {
         }
     }
 
+    /// Read-only (probes are frequent): a pooled connection answers, and the server is a primary.
     public func checkWritable() async throws {
         try await withConnection { connection in
-            try await connection.run("SELECT pg_current_xact_id()", logger: logger)
             let rows = try await connection.query("SELECT pg_is_in_recovery()", logger: logger).collect()
             if try rows.first?.decode(Bool.self) == true {
                 throw StoreError("the PostgreSQL server is read-only (a standby)")
