@@ -30,6 +30,9 @@ struct TapeBuilder {
     var names: [Int] = []
     /// For objects past `linearNames` members: (object node, hash of a name) → its name node.
     var seen: [NameKey: Int] = [:]
+    /// Objects being built that are past `linearNames` members; `seen` is emptied (keeping its
+    /// storage) when the last of them closes, so it never holds more than the open objects' names.
+    var hashedObjects = 0
     var depth = 0
 
     /// Below this many members a linear scan beats hashing every name.
@@ -187,7 +190,13 @@ struct TapeBuilder {
         let index = nodes.count
         nodes.append(JSONTape.Node(kind: .object))
         let base = names.count
-        defer { names.removeSubrange(base...) }
+        defer {
+            if names.count - base > Self.linearNames {
+                hashedObjects -= 1
+                if hashedObjects == 0 { seen.removeAll(keepingCapacity: true) }
+            }
+            names.removeSubrange(base...)
+        }
         var count: UInt32 = 0
         parser.skipWhitespace()
         if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
@@ -257,6 +266,7 @@ struct TapeBuilder {
             return false
         }
         if count == Self.linearNames {
+            hashedObjects += 1
             for other in names[base...] {
                 let key = NameKey(object: object, hash: hash(other))
                 if seen[key] == nil { seen[key] = other }

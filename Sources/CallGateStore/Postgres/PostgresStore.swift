@@ -92,17 +92,34 @@ public final class PostgresStore: CallStore {
             password = parts.password?.removingPercentEncoding
             let path = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
             database = path.isEmpty ? nil : path
-            let mode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+            let query = parts.queryItems ?? []
+            let mode = query.first { $0.name == "sslmode" }?.value ?? "prefer"
+            // As libpq: require encrypts without checking the certificate, verify-ca checks it
+            // against the trusted roots (sslrootcert, or the system's), verify-full also checks
+            // that it names the host.
+            var settings = TLSConfiguration.makeClientConfiguration()
+            if let root = query.first(where: { $0.name == "sslrootcert" })?.value, !root.isEmpty {
+                guard FileManager.default.isReadableFile(atPath: root) else {
+                    throw StoreError("store.postgres: sslrootcert \(root) cannot be read")
+                }
+                settings.trustRoots = .file(root)
+            }
             switch mode {
             case "disable":
                 (tls, connectionTLS) = (.disable, .disable)
             case "prefer", "allow":
-                let context = try NIOSSLContext(configuration: .makeClientConfiguration())
-                (tls, connectionTLS) = (.prefer(.makeClientConfiguration()), .prefer(context))
+                settings.certificateVerification = .none
+                let context = try NIOSSLContext(configuration: settings)
+                (tls, connectionTLS) = (.prefer(settings), .prefer(context))
             case "require", "verify-ca", "verify-full":
-                let context = try NIOSSLContext(configuration: .makeClientConfiguration())
-                (tls, connectionTLS) = (.require(.makeClientConfiguration()), .require(context))
-            default: throw StoreError("store.postgres: unknown sslmode \(mode) (disable, prefer or require)")
+                settings.certificateVerification =
+                    mode == "verify-full" ? .fullVerification : mode == "verify-ca" ? .noHostnameVerification : .none
+                let context = try NIOSSLContext(configuration: settings)
+                (tls, connectionTLS) = (.require(settings), .require(context))
+            default:
+                throw StoreError(
+                    "store.postgres: unknown sslmode \(mode) (disable, allow, prefer, require, verify-ca or verify-full)"
+                )
             }
         }
     }
