@@ -28,20 +28,16 @@ struct TapeBuilder {
     let limits: InputLimits
     /// Name node indices of the objects being built, innermost last.
     var names: [Int] = []
-    /// For objects past `linearNames` members: (object node, hash of a name) → its name node.
-    var seen: [NameKey: Int] = [:]
-    /// Objects being built that are past `linearNames` members; `seen` is emptied (keeping its
-    /// storage) when the last of them closes, so it never holds more than the open objects' names.
-    var hashedObjects = 0
+    /// For each open object past `linearNames` members, innermost last: an open-addressing table
+    /// of its name nodes (index + 1; 0 is empty), and how many it holds.
+    var tables: [[Int32]] = []
+    var tableCounts: [Int] = []
+    /// Tables of closed objects, emptied, for the next large object.
+    var spareTables: [[Int32]] = []
     var depth = 0
 
     /// Below this many members a linear scan beats hashing every name.
     static let linearNames = 16
-
-    struct NameKey: Hashable {
-        var object: Int
-        var hash: Int
-    }
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, limits: InputLimits) {
         parser = JSONByteParser(bytes)
@@ -191,9 +187,10 @@ struct TapeBuilder {
         nodes.append(JSONTape.Node(kind: .object))
         let base = names.count
         defer {
-            if names.count - base > Self.linearNames {
-                hashedObjects -= 1
-                if hashedObjects == 0 { seen.removeAll(keepingCapacity: true) }
+            if names.count - base > Self.linearNames, var table = tables.popLast() {
+                tableCounts.removeLast()
+                table.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+                if spareTables.count < 8 { spareTables.append(table) }
             }
             names.removeSubrange(base...)
         }
@@ -256,8 +253,8 @@ struct TapeBuilder {
 
     /// Whether name node `name` repeats a name of the object at `object` (whose names so far are
     /// `names[base...]`), recording it otherwise. Small objects are scanned; past `linearNames`
-    /// members the names are hashed (the hasher is seeded per process, so a sender cannot make
-    /// names collide on purpose; a collision falls back to a scan).
+    /// members the names go into a hash table of their own (hashed once, with the standard
+    /// library's hasher, seeded per process, so a sender cannot make names collide on purpose).
     mutating func isDuplicate(_ name: Int, object: Int, base: Int) -> Bool {
         let count = names.count - base
         defer { names.append(name) }
@@ -266,20 +263,43 @@ struct TapeBuilder {
             return false
         }
         if count == Self.linearNames {
-            hashedObjects += 1
-            for other in names[base...] {
-                let key = NameKey(object: object, hash: hash(other))
-                if seen[key] == nil { seen[key] = other }
+            var table = spareTables.popLast() ?? []
+            if table.count < 64 { table = Array(repeating: 0, count: 64) }
+            tables.append(table)
+            tableCounts.append(0)
+            for other in names[base...] { _ = insertName(other) }
+        }
+        return !insertName(name)
+    }
+
+    /// Adds name node `name` to the innermost table; false when an equal name is there already.
+    mutating func insertName(_ name: Int) -> Bool {
+        let t = tables.count - 1
+        if (tableCounts[t] + 1) * 2 > tables[t].count { growTable(t) }
+        let mask = tables[t].count - 1
+        var slot = hash(name) & mask
+        while true {
+            let entry = Int(tables[t][slot])
+            if entry == 0 {
+                tables[t][slot] = Int32(truncatingIfNeeded: name + 1)
+                tableCounts[t] += 1
+                return true
             }
+            if nameEquals(entry - 1, name) { return false }
+            slot = (slot + 1) & mask
         }
-        let key = NameKey(object: object, hash: hash(name))
-        guard let other = seen[key] else {
-            seen[key] = name
-            return false
+    }
+
+    mutating func growTable(_ t: Int) {
+        let old = tables[t]
+        var table = [Int32](repeating: 0, count: old.count * 2)
+        let mask = table.count - 1
+        for entry in old where entry != 0 {
+            var slot = hash(Int(entry) - 1) & mask
+            while table[slot] != 0 { slot = (slot + 1) & mask }
+            table[slot] = entry
         }
-        if nameEquals(other, name) { return true }
-        for other in names[base...] where nameEquals(other, name) { return true }
-        return false
+        tables[t] = table
     }
 
     func hash(_ i: Int) -> Int {
