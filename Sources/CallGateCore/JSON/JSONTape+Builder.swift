@@ -215,7 +215,7 @@ struct TapeBuilder {
                 }
                 try string()
                 let name = nodes.count - 1
-                if isDuplicate(name, object: index, base: base) {
+                if isDuplicate(name, base: base) {
                     let text = content(nodes[name]) { String(decoding: $0, as: UTF8.self) }
                     throw parser.error("duplicate member name \"\(text)\"", at: nameStart)
                 }
@@ -251,11 +251,11 @@ struct TapeBuilder {
         nodes[index].b = UInt32(nodes.count)
     }
 
-    /// Whether name node `name` repeats a name of the object at `object` (whose names so far are
+    /// Whether name node `name` repeats a name of the object being built (whose names so far are
     /// `names[base...]`), recording it otherwise. Small objects are scanned; past `linearNames`
     /// members the names go into a hash table of their own (hashed once, with the standard
     /// library's hasher, seeded per process, so a sender cannot make names collide on purpose).
-    mutating func isDuplicate(_ name: Int, object: Int, base: Int) -> Bool {
+    mutating func isDuplicate(_ name: Int, base: Int) -> Bool {
         let count = names.count - base
         defer { names.append(name) }
         if count < Self.linearNames {
