@@ -5,13 +5,21 @@ import PackageDescription
 /// `swift package --allow-writing-to-package-directory scaffold-adapter --name Acme` adds a name here.
 let adapters = ["MiiTel", "Udesk", "Biztel", "GenericPBX", "Twilio"]
 let adapterModules = adapters.map { Target.Dependency(stringLiteral: "\($0)Adapter") }
+/// The modules along the data path, each depending on the ones before it (Docs/architecture.md).
+let dataPath: [Target.Dependency] = [
+    "CallGateFoundation", "CallGateModel", "CallGateMapping", "CallGateConfig", "CallGateReceive", "CallGatePipeline",
+]
+/// What a vendor adapter and the build-time mapping check depend on: no network stack.
+let adapterContract: [Target.Dependency] = [
+    "CallGateFoundation", "CallGateModel", "CallGateMapping", "CallGateConfig", "CallGateReceive",
+]
 
 let package = Package(
     name: "CallGate",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "callgate", targets: ["callgate"]),
-        .library(name: "CallGateCore", targets: ["CallGateCore"]),
+        .library(name: "CallGatePipeline", targets: ["CallGatePipeline"]),
         .library(name: "CallGateKit", targets: ["CallGateKit"]),
     ],
     dependencies: [
@@ -28,18 +36,57 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
-        // Pure core: canonical model, JSON, JSONPath, mapping engine, adapter protocol, config model.
+        // Foundation: JSON, JSONPath, times, phone numbers, YAML with locations, base64, IP addresses.
+        // Knows nothing about calls.
+        .target(name: "CallGateFoundation", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // The canonical call: events, the call record, merging, the vocabulary.
+        .target(name: "CallGateModel", dependencies: ["CallGateFoundation"]),
+        // The mapping language: YAML compiled to expressions that turn a payload into call events.
         .target(
-            name: "CallGateCore",
+            name: "CallGateMapping",
             dependencies: [
+                "CallGateFoundation", "CallGateModel",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The data path, one folder per stage (Docs/architecture.md). Receive (adapter hooks, source
+        // authentication) and Config are modules of their own inside it: vendor modules and the
+        // build-time mapping check depend on them alone, so a host tool never compiles the HTTP
+        // client, metrics and lifecycle stack the later stages run on.
+        .target(
+            name: "CallGateConfig",
+            dependencies: [
+                "CallGateFoundation", "CallGateModel", "CallGateMapping", .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/CallGatePipeline/Config"
+        ),
+        .target(
+            name: "CallGateReceive",
+            dependencies: [
+                "CallGateFoundation", "CallGateModel", "CallGateMapping", "CallGateConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/CallGatePipeline/Receive"
+        ),
+        .target(
+            name: "CallGatePipeline",
+            dependencies: [
+                "CallGateFoundation", "CallGateModel", "CallGateMapping", "CallGateConfig", "CallGateReceive",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            exclude: ["Config", "Receive"]
+        ),
         // The adapters compiled in (`BuiltinAdapters.all`).
-        .target(name: "CallGateAdapters", dependencies: ["CallGateCore"] + adapterModules),
+        .target(name: "CallGateAdapters", dependencies: adapterContract + adapterModules),
         // Checks Mappings/*.yaml at build time and compiles them in (used by MappingBundlerPlugin).
-        .executableTarget(name: "MappingBundler", dependencies: ["CallGateCore", "CallGateAdapters"]),
+        .executableTarget(name: "MappingBundler", dependencies: adapterContract + ["CallGateAdapters"]),
         .plugin(name: "MappingBundlerPlugin", capability: .buildTool(), dependencies: ["MappingBundler"]),
         .target(name: "CallGateMappings", plugins: ["MappingBundlerPlugin"]),
         // `swift package --allow-writing-to-package-directory scaffold-adapter --name Acme`
@@ -52,24 +99,22 @@ let package = Package(
                 permissions: [
                     .writeToPackageDirectory(reason: "creates the adapter's files and adds it to Package.swift")
                 ])),
-        // Wires configuration, adapters and mappings into a runnable normalizer (used by the CLI and tests).
-        .target(name: "CallGateKit", dependencies: ["CallGateCore", "CallGateAdapters", "CallGateMappings"]),
-        // Durable state: raw requests, events, merged calls, outbox and quarantine (SQLite via GRDB,
-        // PostgreSQL via postgres-nio for several instances, an in-memory store for tests).
+        // The built-in adapters and bundled mappings wired into the pipeline (used by the CLI and tests).
+        .target(name: "CallGateKit", dependencies: dataPath + ["CallGateAdapters", "CallGateMappings"]),
+        // Store backends of the ledger and outbox (SQLite via GRDB, PostgreSQL via postgres-nio for
+        // several instances, an in-memory store for tests).
         .target(
             name: "CallGateStore",
-            dependencies: [
-                "CallGateCore",
+            dependencies: dataPath + [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The running gateway: HTTP ingest on Hummingbird, source authentication, delivery workers,
-        // lifecycle.
+        // The HTTP edge: ingest and admin routes on Hummingbird, health, reload, retention, lifecycle.
         .target(
             name: "CallGateServer",
-            dependencies: [
+            dependencies: dataPath + [
                 "CallGateKit",
                 "CallGateStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -83,7 +128,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "callgate",
-            dependencies: [
+            dependencies: dataPath + [
                 "CallGateKit",
                 "CallGateServer",
                 "CallGateStore",
@@ -92,16 +137,22 @@ let package = Package(
         ),
         .target(
             name: "CallGateTestSupport",
-            dependencies: ["CallGateKit", "CallGateStore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: dataPath + [
+                "CallGateKit", "CallGateStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/CallGateTestSupport"),
-        .testTarget(name: "CallGateCoreTests", dependencies: ["CallGateCore", "CallGateTestSupport"]),
+        .testTarget(name: "CallGateFoundationTests", dependencies: dataPath + ["CallGateTestSupport"]),
+        .testTarget(name: "CallGateMappingTests", dependencies: dataPath + ["CallGateTestSupport"]),
+        .testTarget(name: "CallGatePipelineTests", dependencies: dataPath + ["CallGateTestSupport"]),
         .testTarget(
             name: "CallGateKitTests",
-            dependencies: ["CallGateKit", "CallGateMappings", "CallGateStore", "CallGateTestSupport"]),
-        .testTarget(name: "CallGateStoreTests", dependencies: ["CallGateStore", "CallGateKit", "CallGateTestSupport"]),
+            dependencies: dataPath + ["CallGateKit", "CallGateMappings", "CallGateStore", "CallGateTestSupport"]),
+        .testTarget(
+            name: "CallGateStoreTests",
+            dependencies: dataPath + ["CallGateStore", "CallGateKit", "CallGateTestSupport"]),
         .testTarget(
             name: "CallGateServerTests",
-            dependencies: [
+            dependencies: dataPath + [
                 "CallGateServer", "CallGateStore", "CallGateKit", "CallGateTestSupport", "TwilioAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,11 +161,11 @@ let package = Package(
         ),
     ]
         // One module per vendor: protocol-level behaviour, authentication, named mapping functions.
-        + adapters.map { .target(name: "\($0)Adapter", dependencies: ["CallGateCore"]) }
+        + adapters.map { .target(name: "\($0)Adapter", dependencies: adapterContract) }
         + adapters.map {
             .testTarget(
                 name: "\($0)AdapterTests",
-                dependencies: [.init(stringLiteral: "\($0)Adapter"), "CallGateKit", "CallGateTestSupport"])
+                dependencies: dataPath + [.init(stringLiteral: "\($0)Adapter"), "CallGateKit", "CallGateTestSupport"])
         },
     swiftLanguageModes: [.v6]
 )

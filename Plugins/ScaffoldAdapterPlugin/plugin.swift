@@ -46,7 +46,7 @@ struct Scaffold {
         else {
             throw ScaffoldError("--name must be UpperCamelCase letters and digits (Acme, TwilioVoice), got '\(name)'")
         }
-        // `GenericAdapter` is a type of CallGateCore, and `generic` the YAML-only adapter's name.
+        // `GenericAdapter` is a type of CallGateReceive, and `generic` the YAML-only adapter's name.
         guard !["Generic", "CallGate"].contains(name) else {
             throw ScaffoldError("'\(name)' is taken by CallGate itself; choose the vendor's name")
         }
@@ -123,7 +123,7 @@ struct Scaffold {
     }
 
     static let adapter = """
-        import CallGateCore
+        import CallGateReceive
 
         /// __Name__ (`adapter: __name__`): describe the vendor's webhook here.
         ///
@@ -142,8 +142,11 @@ struct Scaffold {
         """
 
     static let test = """
-        import CallGateCore
+        import CallGateFoundation
         import CallGateKit
+        import CallGateModel
+        import CallGatePipeline
+        import CallGateReceive
         import CallGateTestSupport
         import Foundation
         import Testing

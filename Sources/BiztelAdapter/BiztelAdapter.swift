@@ -1,4 +1,8 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGateReceive
 
 /// BIZTEL call action (`adapter: biztel`).
 ///

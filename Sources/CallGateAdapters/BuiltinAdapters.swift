@@ -1,5 +1,9 @@
 import BiztelAdapter
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGateReceive
 import GenericPBXAdapter
 import MiiTelAdapter
 import TwilioAdapter

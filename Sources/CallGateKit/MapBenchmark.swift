@@ -1,4 +1,9 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import Foundation
 
 /// `callgate bench map`: normalization throughput on one thread, the whole path from request

@@ -1,5 +1,10 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
 import CallGateKit
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import CallGateStore
 import Hummingbird
 

@@ -1,6 +1,11 @@
 import AsyncHTTPClient
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
 import CallGateKit
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import CallGateStore
 import Hummingbird
 import Logging

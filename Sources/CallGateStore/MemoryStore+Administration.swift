@@ -1,4 +1,9 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 
 /// Operators' queries on the in-memory store, with the same semantics as the SQLite store.
 extension MemoryStore {

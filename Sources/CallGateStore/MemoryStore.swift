@@ -1,4 +1,9 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 
 /// A `CallStore` in memory, with the same rules as the SQLite one: for tests and dry runs.
 public actor MemoryStore: CallStore {

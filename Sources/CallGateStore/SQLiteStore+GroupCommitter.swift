@@ -1,3 +1,9 @@
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import GRDB
 
 /// Commits work submitted concurrently in shared transactions: each piece runs in its own

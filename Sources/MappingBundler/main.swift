@@ -1,5 +1,9 @@
 import CallGateAdapters
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGateReceive
 import Foundation
 
 // The build-time half of `MappingBundlerPlugin`:

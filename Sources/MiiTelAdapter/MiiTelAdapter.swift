@@ -1,4 +1,8 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGateReceive
 
 /// MiiTel outgoing webhook (`adapter: miitel`): JSON posts from `MiiTel-Webhook/v1`.
 ///

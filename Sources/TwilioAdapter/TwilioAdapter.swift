@@ -1,4 +1,8 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGateReceive
 
 /// Twilio Voice status callbacks (`adapter: twilio`): `application/x-www-form-urlencoded` posts to
 /// the `StatusCallback` URL, one per call progress event (`initiated`, `ringing`, `answered`,

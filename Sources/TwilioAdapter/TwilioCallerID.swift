@@ -1,4 +1,8 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGateReceive
 
 /// The caller IDs Twilio puts in `From` (and `Caller`) when the network delivered no number.
 ///

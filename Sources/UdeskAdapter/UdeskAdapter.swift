@@ -1,4 +1,8 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGateReceive
 
 /// Udesk call trigger (`adapter: udesk`): JSON posts carrying the call's fields and the admin's
 /// `extend` object. Udesk signs nothing; authentication is configured per source.

@@ -1,5 +1,11 @@
 import ArgumentParser
+import CallGateConfig
+import CallGateFoundation
 import CallGateKit
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 
 @main
 struct CallGateCommand: AsyncParsableCommand {

@@ -1,6 +1,11 @@
 import ArgumentParser
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
 import CallGateKit
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import Foundation
 
 struct MapCommand: ParsableCommand {

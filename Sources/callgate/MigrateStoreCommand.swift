@@ -1,4 +1,10 @@
 import ArgumentParser
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import CallGateStore
 import Foundation
 import Logging

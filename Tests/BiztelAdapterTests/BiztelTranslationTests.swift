@@ -1,5 +1,10 @@
 import BiztelAdapter
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import CallGateTestSupport
 import Foundation
 import Testing

@@ -1,6 +1,11 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
 import CallGateKit
+import CallGateMapping
 import CallGateMappings
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import CallGateTestSupport
 import Foundation
 import Testing

@@ -1,11 +1,16 @@
 import AsyncHTTPClient
-import CallGateCore
+import CallGateFoundation
 import CallGateKit
+import CallGateMapping
+import CallGateModel
 import CallGateStore
 import CallGateTestSupport
 import Foundation
 import Testing
 
+@testable import CallGateConfig
+@testable import CallGatePipeline
+@testable import CallGateReceive
 @testable import CallGateServer
 
 /// One deadline per delivery attempt (connecting, the head and the body, and the OAuth 2 token

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
-import CallGateCore
+import CallGateFoundation
 import CallGateKit
+import CallGateMapping
+import CallGateModel
 import CallGateStore
 import CallGateTestSupport
 import Foundation
@@ -8,6 +10,9 @@ import Logging
 import NIOCore
 import Testing
 
+@testable import CallGateConfig
+@testable import CallGatePipeline
+@testable import CallGateReceive
 @testable import CallGateServer
 
 /// `Tests/Support/sink_receiver.py` on loopback: records what arrives, verifies Standard Webhooks

@@ -1,8 +1,13 @@
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
 import CallGateTestSupport
 import Foundation
 import Testing
 
+@testable import CallGateConfig
+@testable import CallGatePipeline
+@testable import CallGateReceive
 @testable import CallGateServer
 
 /// The file sink on opening: a torn last line is closed off by reading the last byte alone, and a

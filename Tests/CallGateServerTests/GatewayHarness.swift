@@ -1,6 +1,8 @@
 import AsyncHTTPClient
-import CallGateCore
+import CallGateFoundation
 import CallGateKit
+import CallGateMapping
+import CallGateModel
 import CallGateStore
 import CallGateTestSupport
 import Foundation
@@ -10,6 +12,9 @@ import Logging
 import Synchronization
 import Testing
 
+@testable import CallGateConfig
+@testable import CallGatePipeline
+@testable import CallGateReceive
 @testable import CallGateServer
 
 /// A gateway on a test configuration and an in-memory store, with every log line captured.

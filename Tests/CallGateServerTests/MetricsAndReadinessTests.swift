@@ -1,10 +1,15 @@
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
 import CallGateStore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import CallGateConfig
+@testable import CallGatePipeline
+@testable import CallGateReceive
 @testable import CallGateServer
 
 /// `/metrics` behind `metrics.token`, and a `/readyz` that writes nothing (issue 14, item 5).

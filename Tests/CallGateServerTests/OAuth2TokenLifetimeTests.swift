@@ -1,6 +1,11 @@
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
 import Testing
 
+@testable import CallGateConfig
+@testable import CallGatePipeline
+@testable import CallGateReceive
 @testable import CallGateServer
 
 /// `expires_in` from a token endpoint is a peer's number: clamped to 0…1 year, never trapping.

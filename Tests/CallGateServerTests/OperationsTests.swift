@@ -1,5 +1,7 @@
 import AsyncHTTPClient
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
 import CallGateStore
 import CallGateTestSupport
 import Foundation
@@ -9,6 +11,9 @@ import HummingbirdTesting
 import Logging
 import Testing
 
+@testable import CallGateConfig
+@testable import CallGatePipeline
+@testable import CallGateReceive
 @testable import CallGateServer
 
 /// Health, metrics, request ids and log lines (issue 5).

@@ -1,5 +1,7 @@
-import CallGateCore
+import CallGateFoundation
 import CallGateKit
+import CallGateMapping
+import CallGateModel
 import CallGateStore
 import CallGateTestSupport
 import Foundation
@@ -8,6 +10,9 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CallGateConfig
+@testable import CallGatePipeline
+@testable import CallGateReceive
 @testable import CallGateServer
 
 #if canImport(Glibc)

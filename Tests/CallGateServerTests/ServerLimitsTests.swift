@@ -1,4 +1,6 @@
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
 import CallGateStore
 import CallGateTestSupport
 import Foundation
@@ -10,6 +12,9 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
+@testable import CallGateConfig
+@testable import CallGatePipeline
+@testable import CallGateReceive
 @testable import CallGateServer
 
 /// The server's own limits on real loopback sockets: a client trickling its headers or its body a

@@ -1,3 +1,9 @@
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import CallGateStore
 import Foundation
 import PostgresNIO

@@ -18,15 +18,33 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
+        .target(name: "CallGateFoundation", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "CallGateModel", dependencies: ["CallGateFoundation"]),
         .target(
-            name: "CallGateCore",
+            name: "CallGateMapping",
             dependencies: [
+                "CallGateFoundation", "CallGateModel",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "CallGateAdapters", dependencies: ["CallGateCore"] + adapters.map { .init(stringLiteral: $0) }),
-        .executableTarget(name: "CallGateFuzz", dependencies: ["CallGateCore", "CallGateAdapters"]),
-    ] + adapters.map { .target(name: $0, dependencies: ["CallGateCore"]) },
+        .target(name: "CallGateConfig", dependencies: contract(upTo: 3) + [.product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "CallGateReceive",
+            dependencies: contract(upTo: 4) + [.product(name: "Crypto", package: "swift-crypto")]),
+        // Of the pipeline, only the retry policy (the rest needs the HTTP client stack).
+        .target(name: "CallGatePipeline", dependencies: contract(upTo: 5)),
+        .target(name: "CallGateAdapters", dependencies: contract(upTo: 5) + adapters.map { .init(stringLiteral: $0) }),
+        .executableTarget(name: "CallGateFuzz", dependencies: contract(upTo: 6) + ["CallGateAdapters"]),
+    ] + adapters.map { .target(name: $0, dependencies: contract(upTo: 5)) },
     swiftLanguageModes: [.v6]
 )
+
+/// The first `count` modules of the data path, in dependency order.
+func contract(upTo count: Int) -> [Target.Dependency] {
+    let modules = [
+        "CallGateFoundation", "CallGateModel", "CallGateMapping", "CallGateConfig", "CallGateReceive",
+        "CallGatePipeline",
+    ]
+    return modules.prefix(count).map { .init(stringLiteral: $0) }
+}

@@ -1,4 +1,9 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import CallGateTestSupport
 import Foundation
 import MiiTelAdapter

@@ -5,7 +5,7 @@ Reads JSON lines {"raw": "...", "region": "JP"} on stdin and writes, for each, o
 {"e164": "+81..." or null, "possible": true/false, "region": "JP" or null, "short_valid": true/false}:
 `short_valid` is `shortnumberinfo.is_valid_short_number_for_region` for the given region (a service
 number such as `95588` in CN or `110` in JP).
-Used by Tests/CallGateCoreTests/PhoneNormalizerTests.swift; nothing of CallGate's logic is here.
+Used by Tests/CallGateFoundationTests/PhoneNormalizerTests.swift; nothing of CallGate's logic is here.
 """
 import json
 import sys

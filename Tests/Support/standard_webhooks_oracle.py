@@ -7,7 +7,7 @@ Reads one JSON object on stdin:
                "signature": "v1,... v1,..."}]}
 and writes {"signatures": ["v1,...", ...], "verified": [true, false, ...]} in the same order.
 Verification uses the package's own clock and 5-minute tolerance, so timestamps must be recent.
-Used by Tests/CallGateCoreTests/SourceAuthInteropTests.swift; nothing of CallGate's logic is here.
+Used by Tests/CallGatePipelineTests/SourceAuthInteropTests.swift; nothing of CallGate's logic is here.
 """
 import json
 import sys

@@ -1,20 +1,11 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import CallGateStore
 import Foundation
-
-/// Which sinks have a running delivery worker (readiness).
-public final class WorkerBoard: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sinks: Set<String>?
-
-    public init() {}
-
-    /// The sinks whose workers run, or `nil` when delivery is not running.
-    public var running: Set<String>? { lock.withLock { sinks } }
-
-    func started(_ ids: [String]) { lock.withLock { sinks = Set(ids) } }
-    func stopped() { lock.withLock { sinks = nil } }
-}
 
 /// `/readyz`: ready when the store takes writes, a configuration is loaded and every configured
 /// sink has a running delivery worker; 503 with the failing checks otherwise. Nothing is written:

@@ -1,4 +1,10 @@
+import CallGateConfig
+import CallGateFoundation
 import CallGateKit
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import ServiceLifecycle
 import UnixSignals
 

@@ -1,4 +1,9 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import PostgresNIO
 
 /// Operators' queries on PostgreSQL. Retention prunes in short transactions and only on one

@@ -1,4 +1,9 @@
-import CallGateCore
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
+import CallGateReceive
 import PostgresNIO
 
 /// The delivery side on PostgreSQL. A worker claims due rows by leasing them: one statement picks

@@ -1,5 +1,8 @@
 import CallGateAdapters
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
 
 /// `auth`: every credential method of `SourceAuthenticator`, the address checks and the removal of
 /// secrets, on a request made of four NUL-separated fields: the peer address, header lines

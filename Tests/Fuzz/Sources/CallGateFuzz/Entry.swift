@@ -1,4 +1,7 @@
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,7 @@
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
 
 /// `form` and `query`: `application/x-www-form-urlencoded` bodies and query strings, decoded into
 /// pairs and then into the object adapters map; a decoded pair must encode and decode back.

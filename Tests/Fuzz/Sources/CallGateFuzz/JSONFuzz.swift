@@ -1,4 +1,7 @@
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
 
 /// `json`: the tape (what ingest parses) and the tree parser (what error messages and the CLI use)
 /// must accept the same documents and read them the same; an accepted document must survive

@@ -1,5 +1,8 @@
 import CallGateAdapters
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
 import Foundation
 
 /// `mapping-<vendor>`: a request body (seeded from `Tests/Fixtures/<vendor>/`) through the vendor's

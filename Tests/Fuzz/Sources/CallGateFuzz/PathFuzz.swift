@@ -1,4 +1,7 @@
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
 
 /// `jsonpath`: a path expression (first field), compiled with and without variables, then
 /// evaluated against a JSON document (second field, when it parses).

@@ -1,4 +1,7 @@
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
 
 /// `phone`: a raw number as vendors send it, normalized in a region chosen by the first byte.
 enum PhoneFuzz {

@@ -1,4 +1,7 @@
-import CallGateCore
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGatePipeline
 
 /// `time` and `retry-after`: every way a time arrives from a payload or a peer's header.
 enum TimeFuzz {

@@ -1,0 +1,380 @@
+import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
+import CallGateReceive
+import Logging
+
+/// A request to `/v1/ingest/{source}` as the HTTP layer hands it over.
+public struct IngestHTTPRequest: Sendable {
+    public var source: String
+    public var method: String
+    public var headers: [(name: String, value: String)]
+    /// The raw (percent-encoded) query string, without `?`.
+    public var rawQuery: String?
+    public var body: [UInt8]
+    /// The peer's IP address as text, when known.
+    public var peer: String?
+
+    public init(
+        source: String, method: String, headers: [(name: String, value: String)], rawQuery: String?, body: [UInt8],
+        peer: String?
+    ) {
+        self.source = source
+        self.method = method
+        self.headers = headers
+        self.rawQuery = rawQuery
+        self.body = body
+        self.peer = peer
+    }
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name }?.value
+    }
+}
+
+/// What the gateway answers.
+public struct GatewayResponse: Sendable {
+    public var status: Int
+    public var contentType: String
+    public var body: [UInt8]
+    /// The error code of an error answer (for the log line).
+    public var code: String?
+
+    public init(status: Int, contentType: String = "application/json", body: [UInt8], code: String? = nil) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.code = code
+    }
+
+    /// `{"error":{"code":…,"message":…}}` (SPEC §6).
+    public static func error(_ status: Int, _ code: String, _ message: String) -> GatewayResponse {
+        let value: JSONValue = ["error": ["code": .string(code), "message": .string(message)]]
+        return GatewayResponse(status: status, body: JSONWriter.compact.bytes(value), code: code)
+    }
+}
+
+/// One configured source, ready to take requests.
+package struct IngestSource: Sendable {
+    package let pipeline: SourcePipeline
+    package let authenticator: SourceAuthenticator
+    package let maxBodyBytes: Int
+    /// Whether a credential can be checked without reading the body (so a malformed body can be
+    /// attributed to an authenticated sender and quarantined).
+    let payloadOnlyAuth: Bool
+
+    /// Whether credentials are checked before the body is parsed: when none is read from the
+    /// payload and the vendor has no handshake that comes without them.
+    var authenticatesFirst: Bool {
+        !authenticator.readsPayload && !pipeline.adapter.answersHandshakes
+    }
+}
+
+/// The ingest path, independent of the HTTP library: source lookup, size and content checks,
+/// authentication, the adapter and mapping, quarantine, and the durable commit before the answer.
+public struct IngestService: Sendable {
+    package let sources: [String: IngestSource]
+    let store: any CallStore
+    let routes: SinkRoutes
+    let logger: Logger
+    let metrics: GatewayMetrics
+    let now: @Sendable () -> Timestamp
+    /// Members per object and fields per form (`server.max_object_members`, `max_form_fields`).
+    let limits: InputLimits
+    /// Standard Webhooks ids accepted recently (kept across reloads).
+    package let seenWebhookIDs: SeenWebhookIDs
+    /// Wakes the delivery workers of the sinks new events are routed to.
+    public let wakeups: Wakeups
+
+    /// - Throws: `GatewayStartError` for settings that cannot run (bad CIDR, a source without auth
+    ///   on a non-loopback address).
+    public init(
+        normalizer: Normalizer, store: any CallStore, logger: Logger, metrics: GatewayMetrics = GatewayMetrics(),
+        now: @escaping @Sendable () -> Timestamp = { Timestamp.now }, seenWebhookIDs: SeenWebhookIDs = SeenWebhookIDs()
+    ) throws(GatewayStartError) {
+        self.seenWebhookIDs = seenWebhookIDs
+        wakeups = Wakeups(sinks: normalizer.config.sinks.map(\.id))
+        let server = normalizer.config.server
+        var sources: [String: IngestSource] = [:]
+        for pipeline in normalizer.pipelines {
+            let config = pipeline.config
+            let authenticator: SourceAuthenticator
+            do {
+                authenticator = try SourceAuthenticator(
+                    config.auth, trustedProxies: server.trustedProxies, adapter: pipeline.adapter)
+            } catch {
+                throw GatewayStartError(
+                    message:
+                        "\(config.location.file):\(config.location.line):\(config.location.column): source '\(config.id)': \(error.message)"
+                )
+            }
+            if authenticator.isOpen {
+                guard Self.isLoopback(server.host) else {
+                    throw GatewayStartError(
+                        message:
+                            "source '\(config.id)' has no auth, and the server binds \(server.host), which is not a loopback address: add auth to the source (SPEC §8) or bind 127.0.0.1"
+                    )
+                }
+                logger.warning(
+                    "source accepts requests without authentication (allowed only while binding a loopback address)",
+                    metadata: ["source": .string(config.id)])
+            }
+            let auth = config.auth
+            let headerAuth =
+                auth.map {
+                    !$0.bearer.isEmpty || !$0.basic.isEmpty || $0.queryKey != nil || !$0.standardWebhooks.isEmpty
+                        || $0.hmac != nil || $0.vendorSignature != nil
+                } ?? false
+            sources[config.id] = IngestSource(
+                pipeline: pipeline, authenticator: authenticator,
+                maxBodyBytes: config.maxBodyBytes ?? server.maxBodyBytes,
+                payloadOnlyAuth: auth?.payloadSecret != nil && !headerAuth)
+        }
+        self.sources = sources
+        self.store = store
+        self.routes = SinkRouting.routes(normalizer.config.sinks)
+        self.logger = logger
+        self.metrics = metrics
+        self.now = now
+        self.limits = server.input
+    }
+
+    /// `localhost`, `127.0.0.0/8` or `::1` (parsed, so `127.example.com` is not loopback).
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" { return true }
+        guard let address = IPAddress(host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host) else {
+            return false
+        }
+        return (try? IPNetwork("127.0.0.0/8"))?.contains(address) == true
+            || (try? IPNetwork("::1/128"))?.contains(address) == true
+    }
+
+    /// The largest body any source accepts (the HTTP layer stops reading beyond it).
+    public var maximumBodyBytes: Int { sources.values.map(\.maxBodyBytes).max() ?? 1_048_576 }
+
+    public func maxBodyBytes(for source: String) -> Int? { sources[source]?.maxBodyBytes }
+
+    public func allowsGET(_ source: String) -> Bool { sources[source]?.pipeline.adapter.name == "biztel" }
+
+    /// Handles one request. Never throws: every failure is an answer with a stable code. `logger`
+    /// is the request's (it carries the request id).
+    public func handle(_ request: IngestHTTPRequest, logger: Logger? = nil) async -> GatewayResponse {
+        let logger = logger ?? self.logger
+        let response = await process(request, logger: logger)
+        count(response, source: request.source, logger: logger)
+        return response
+    }
+
+    /// Logs and counts an answer (also for those the HTTP layer gives before `handle`). Only
+    /// configured source ids become label values.
+    public func count(_ response: GatewayResponse, source: String, logger: Logger? = nil) {
+        var metadata: Logger.Metadata = ["source": .string(source), "status": .stringConvertible(response.status)]
+        if let code = response.code { metadata["code"] = .string(code) }
+        (logger ?? self.logger).info("ingest", metadata: metadata)
+        metrics.ingestRequest(source: sources[source] == nil ? "unknown" : source, status: response.status)
+    }
+
+    func process(_ request: IngestHTTPRequest, logger: Logger) async -> GatewayResponse {
+        guard let source = sources[request.source] else {
+            return .error(404, "unknown_source", "no source '\(request.source)' is configured")
+        }
+        if request.method == "GET", !allowsGET(request.source) {
+            return .error(405, "method_not_allowed", "source '\(request.source)' takes POST")
+        }
+        if request.body.count > source.maxBodyBytes {
+            return .error(
+                413, "body_too_large", "the body is larger than \(source.maxBodyBytes) bytes (max_body_bytes)")
+        }
+        let receivedAt = now()
+        // An unreadable query is handled like an unreadable body: kept when the sender is
+        // authenticated by other means.
+        var query: [(String, String)] = []
+        var queryError: IngestError?
+        do {
+            query = try FormURLEncoding.decode(request.rawQuery ?? "", maxFields: limits.maxFormFields)
+        } catch {
+            queryError = IngestError(code: "malformed_query", message: error.message)
+        }
+        let authRequest = AuthRequest(
+            headers: request.headers, query: query.map { (name: $0.0, value: $0.1) }, body: request.body,
+            payload: nil, peer: request.peer, rawQuery: request.rawQuery)
+        // Nothing is parsed for a client outside `allow_ips`, nor, where credentials do not come
+        // in the payload, for one without them.
+        if let failure = ipFailure(source, authRequest) { return failure }
+        if source.authenticatesFirst, let failure = authFailure(source, authRequest, receivedAt, logger) {
+            return failure
+        }
+        // A Standard Webhooks id accepted within the tolerance window is answered as before.
+        let webhookID =
+            source.authenticator.usesStandardWebhooks && source.authenticatesFirst ? request.header("webhook-id") : nil
+        if let webhookID,
+            let answer = seenWebhookIDs.answer(source: request.source, id: webhookID, now: receivedAt)
+        {
+            logger.info(
+                "webhook-id seen before; answered as a duplicate", metadata: ["source": .string(request.source)])
+            metrics.duplicate(source: request.source)
+            return GatewayResponse(status: 200, body: answer)
+        }
+        let strippedQuery = source.authenticator.stripSecrets(fromQuery: authRequest.query).map { ($0.name, $0.value) }
+        let ingest = IngestRequest(
+            method: request.method, contentType: request.header("content-type"), query: strippedQuery,
+            body: request.body, limits: limits)
+
+        let input: MappingInput
+        do throws(IngestError) {
+            if let queryError { throw queryError }
+            switch try source.pipeline.input(from: ingest) {
+            case .handshake(let answer):
+                // A handshake stores nothing and needs no credential; the IP allow-list applied.
+                return GatewayResponse(status: answer.status, contentType: answer.contentType, body: answer.body)
+            case .payload(let value):
+                input = value
+            }
+        } catch {
+            if error.code == "unsupported_media_type" { return .error(415, error.code, error.message) }
+            // A malformed body is kept only when its sender is authenticated without reading it.
+            if !source.authenticatesFirst {
+                do {
+                    try source.authenticator.authenticate(authRequest, now: receivedAt)
+                } catch let failure {
+                    if !source.payloadOnlyAuth || failure.status == 403 {
+                        return reject(failure, source: request.source, logger)
+                    }
+                    return .error(400, error.code, error.message)
+                }
+            }
+            // An unreadable query is kept as received (it could not be split to drop a key).
+            let query = queryError != nil ? request.rawQuery : Self.encodeQuery(ingest.query)
+            return await quarantine(request, ingest, query: query, receivedAt, status: 400, error, logger: logger)
+        }
+
+        if !source.authenticatesFirst {
+            var authenticated = authRequest
+            if source.authenticator.readsPayload { authenticated.payload = input.json }
+            if let failure = authFailure(source, authenticated, receivedAt, logger) { return failure }
+        }
+        let cleaned = source.authenticator.stripSecrets(from: input)
+
+        let events: [CallEvent]
+        do {
+            events = try source.pipeline.events(from: cleaned, receivedAt: receivedAt)
+        } catch {
+            return await quarantine(
+                request, ingest, query: Self.encodeQuery(ingest.query), receivedAt, status: 422, error,
+                logger: logger)
+        }
+        let record = IngestRecord(
+            source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
+            query: Self.encodeQuery(strippedQuery), body: request.body, events: events, routes: routes)
+        let outcome: IngestOutcome
+        let started = ContinuousClock.now
+        do {
+            outcome = try await store.ingest(record)
+            metrics.storeCommit(ContinuousClock.now - started)
+        } catch {
+            // Store errors carry no statement arguments, so no payload or secret.
+            logger.error(
+                "store write failed", metadata: ["source": .string(request.source), "error": "\(error)"])
+            return .error(503, "store_unavailable", "the request could not be stored; retry later")
+        }
+        if outcome.isDuplicate {
+            metrics.duplicate(source: request.source)
+        } else {
+            metrics.eventsStored(
+                source: request.source, types: outcome.events.filter { !$0.duplicate }.map(\.event.type.rawValue))
+            await wakeups.signalAll()
+        }
+        if let webhookID, !outcome.events.isEmpty {
+            var again = outcome
+            for i in again.events.indices { again.events[i].duplicate = true }
+            seenWebhookIDs.remember(
+                source: request.source, id: webhookID, answer: Self.acceptance(again), now: receivedAt)
+        }
+        return GatewayResponse(status: 200, body: Self.acceptance(outcome))
+    }
+
+    func ipFailure(_ source: IngestSource, _ request: AuthRequest) -> GatewayResponse? {
+        do {
+            try source.authenticator.checkAddress(request)
+            return nil
+        } catch {
+            return .error(error.status, error.code, error.answer)
+        }
+    }
+
+    func authFailure(_ source: IngestSource, _ request: AuthRequest, _ now: Timestamp, _ logger: Logger)
+        -> GatewayResponse?
+    {
+        do {
+            try source.authenticator.authenticate(request, now: now)
+            return nil
+        } catch {
+            return reject(error, source: source.pipeline.config.id, logger)
+        }
+    }
+
+    /// The answer to a refused request: generic for a 401; the detail goes to the log only.
+    func reject(_ failure: AuthFailure, source: String, _ logger: Logger) -> GatewayResponse {
+        logger.notice(
+            "request refused", metadata: ["source": .string(source), "reason": .string(failure.message)])
+        return .error(failure.status, failure.code, failure.answer)
+    }
+
+    func quarantine(
+        _ request: IngestHTTPRequest, _ ingest: IngestRequest, query: String?, _ receivedAt: Timestamp, status: Int,
+        _ error: IngestError, logger: Logger
+    ) async -> GatewayResponse {
+        let entry = QuarantineEntry(
+            source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
+            query: query, body: request.body, status: status, code: error.code,
+            error: error.message)
+        do {
+            let id = try await store.quarantine(entry)
+            metrics.quarantined(source: request.source)
+            var response = GatewayResponse.error(status, error.code, error.message)
+            response.body = JSONWriter.compact.bytes([
+                "error": [
+                    "code": .string(error.code), "message": .string(error.message), "quarantine_id": .int(id),
+                ]
+            ])
+            return response
+        } catch {
+            logger.error(
+                "quarantine write failed", metadata: ["source": .string(request.source), "error": "\(error)"])
+            return .error(503, "store_unavailable", "the request could not be stored; retry later")
+        }
+    }
+
+    /// `{"status":"accepted","id":…,"call_key":…,"events":[…]}`: `id` and `call_key` of the first
+    /// event come first, so BIZTEL's extraction pattern `"call_key":"(?P<CALL_KEY>[^"]+)"` finds
+    /// them.
+    static func acceptance(_ outcome: IngestOutcome) -> [UInt8] {
+        var o = JSONObject()
+        o["status"] = .string(outcome.events.isEmpty ? "ignored" : (outcome.isDuplicate ? "duplicate" : "accepted"))
+        if let first = outcome.events.first {
+            o["id"] = .string(first.event.id)
+            o["call_key"] = .string(first.event.call.callKey)
+        }
+        o["events"] = .array(
+            outcome.events.map { stored in
+                [
+                    "id": .string(stored.event.id), "type": .string(stored.event.type.rawValue),
+                    "call_key": .string(stored.event.call.callKey), "revision": .int(Int64(stored.event.revision)),
+                    "duplicate": .bool(stored.duplicate),
+                ]
+            })
+        return JSONWriter.compact.bytes(.object(o))
+    }
+
+    static func encodeQuery(_ pairs: [(String, String)]) -> String? {
+        guard !pairs.isEmpty else { return nil }
+        return pairs.map { FormURLEncoding.encode($0.0) + "=" + FormURLEncoding.encode($0.1) }.joined(separator: "&")
+    }
+}
+
+/// Settings the gateway cannot start with.
+public struct GatewayStartError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,1 @@
+../../../../Sources/CallGatePipeline/Deliver/RetryPolicy.swift
