@@ -2,8 +2,8 @@ import CallGateFoundation
 import CallGateModel
 import Crypto
 
-/// Deterministic identifiers (SPEC §3.1): an identical re-send maps to the same ids, a changed one
-/// to a new event id.
+/// Deterministic identifiers (Docs/call-record.md, "Ids and revisions"): an identical re-send maps
+/// to the same ids, a changed one to a new event id.
 public enum EventIdentity {
     /// `call_` + 128 bits of SHA-512 over (source id, vendor call id).
     public static func callKey(source: String, vendorCallId: String) -> String {

@@ -1,7 +1,7 @@
 import CallGateFoundation
 import CallGateModel
 
-/// A value expression of the mapping language, compiled once from YAML (SPEC §4).
+/// A value expression of the mapping language, compiled once from YAML (Docs/mapping-language.md).
 indirect enum Expression: Sendable {
     case literal(JSONValue)
     /// The first node a path selects, or null.

@@ -1,7 +1,7 @@
 import CallGateFoundation
 
 extension CallEvent {
-    /// Canonical JSON of the event, in SPEC order.
+    /// Canonical JSON of the event, in the order of Docs/call-record.md.
     public var json: JSONValue {
         var o = JSONObject()
         o.reserveCapacity(11)

@@ -1,6 +1,6 @@
 import CallGateFoundation
 
-/// What sinks receive: one event and the call record as known after it (SPEC §3.1).
+/// What sinks receive: one event and the call record as known after it (Docs/call-record.md).
 public struct CallEvent: Sendable, Hashable {
     /// The schema every event declares.
     public static let schema = "callgate.call.v1"

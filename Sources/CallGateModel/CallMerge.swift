@@ -1,7 +1,7 @@
 import CallGateFoundation
 
-/// Folds the events of one call into one record (SPEC §3.5). Each stored event carries the record
-/// as merged up to and including it.
+/// Folds the events of one call into one record (Docs/gateway.md, "Merging the events of one
+/// call"). Each stored event carries the record as merged up to and including it.
 ///
 /// - Lifecycle times: the earliest wins for `started_at`, `queued_at`, `ringing_at` and
 ///   `answered_at`, the latest for `ended_at`.

@@ -1,7 +1,8 @@
 import CallGateFoundation
 
 extension CallRecord {
-    /// Canonical JSON: every field present in SPEC order; unknown values are `null`.
+    /// Canonical JSON: every field present, in the order of Docs/call-record.md; unknown values are
+    /// `null`.
     public var json: JSONValue {
         var o = JSONObject()
         o.reserveCapacity(37)

@@ -1,6 +1,7 @@
 import CallGateFoundation
 
-/// The state of one call as known after an event (SPEC §3.2). Unknown values are `nil`, never "".
+/// The state of one call as known after an event (Docs/call-record.md). Unknown values are `nil`,
+/// never "".
 public struct CallRecord: Sendable, Hashable {
     public var callKey: String
     public var vendorCallId: String

@@ -90,7 +90,7 @@ public struct OutcomeReason: Vocabulary {
     public static let vocabularyName = "outcome reason"
 }
 
-/// `type` of an event (SPEC §3.3).
+/// `type` of an event (Docs/call-record.md, "Event types").
 public struct EventType: Vocabulary {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }

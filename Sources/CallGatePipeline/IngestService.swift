@@ -48,7 +48,7 @@ public struct GatewayResponse: Sendable {
         self.code = code
     }
 
-    /// `{"error":{"code":…,"message":…}}` (SPEC §6).
+    /// `{"error":{"code":…,"message":…}}` (Docs/gateway.md, "Answers").
     public static func error(_ status: Int, _ code: String, _ message: String) -> GatewayResponse {
         let value: JSONValue = ["error": ["code": .string(code), "message": .string(message)]]
         return GatewayResponse(status: status, body: JSONWriter.compact.bytes(value), code: code)
@@ -113,7 +113,7 @@ public struct IngestService: Sendable {
                 guard Self.isLoopback(server.host) else {
                     throw GatewayStartError(
                         message:
-                            "source '\(config.id)' has no auth, and the server binds \(server.host), which is not a loopback address: add auth to the source (SPEC §8) or bind 127.0.0.1"
+                            "source '\(config.id)' has no auth, and the server binds \(server.host), which is not a loopback address: add auth to the source (Docs/authentication.md) or bind 127.0.0.1"
                     )
                 }
                 logger.warning(

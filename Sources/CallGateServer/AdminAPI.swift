@@ -7,10 +7,10 @@ import CallGateReceive
 import CallGateStore
 import Hummingbird
 
-/// `/v1/admin/…` (SPEC §6, `Docs/openapi.yaml`): deliveries, quarantine, sinks, calls and a mapping
-/// dry run, behind the admin bearer token. Without a configured token the admin API answers 404,
-/// as if it did not exist. Lists are pages in id order with a stable cursor: `next` is the last id
-/// of the page, passed back as `after`.
+/// `/v1/admin/…` (Docs/gateway.md, `Docs/openapi.yaml`): deliveries, quarantine, sinks, calls and
+/// a mapping dry run, behind the admin bearer token. Without a configured token the admin API
+/// answers 404, as if it did not exist. Lists are pages in id order with a stable cursor: `next` is
+/// the last id of the page, passed back as `after`.
 struct AdminAPI: Sendable {
     let state: GatewayState
     let store: any CallStore

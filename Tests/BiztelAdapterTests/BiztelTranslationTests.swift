@@ -9,7 +9,7 @@ import CallGateTestSupport
 import Foundation
 import Testing
 
-/// SPEC §5 BIZTEL rules, asserted on the shipped mapping and adapter.
+/// The BIZTEL rules of Docs/vendors/biztel.md, asserted on the shipped mapping and adapter.
 @Suite struct BiztelTranslationTests {
     static func request(query: String, body: String = "", contentType: String? = nil) throws -> IngestRequest {
         IngestRequest(

@@ -9,7 +9,7 @@ import CallGateTestSupport
 import Foundation
 import Testing
 
-/// `callgate.yaml` is decoded strictly (SPEC §8).
+/// `callgate.yaml` is decoded strictly (Docs/operations.md, "How `callgate.yaml` is read").
 @Suite struct ConfigurationTests {
     func decode(_ yaml: String, env: [String: String] = [:]) throws(LocatedError) -> CallGateConfig {
         try CallGateConfig(yaml: yaml, file: "test.yaml", environment: env)

@@ -37,9 +37,9 @@ import Testing
         #expect(error.message == "expected an object, got string")
     }
 
-    /// SPEC §3: unknown is null or absent, never "". `custom` and `vendor_meta` drop null and ""
-    /// members also when taken whole from the payload (`custom: $.extend`, as Udesk does), nested
-    /// objects included.
+    /// Unknown is null or absent, never "" (Docs/call-record.md, "Conventions"). `custom` and
+    /// `vendor_meta` drop null and "" members also when taken whole from the payload
+    /// (`custom: $.extend`, as Udesk does), nested objects included.
     @Test func aFreeObjectFromAPathEmitsNoEmptyStrings() throws {
         let event = try ML.one(
             "custom: $.extend\nvendor_meta: { extra: $.extend }",

@@ -8,7 +8,7 @@ import Testing
 @testable import CallGatePipeline
 @testable import CallGateReceive
 
-/// Tests of the mapping language, one group per capability of SPEC §4 (the reference is
+/// Tests of the mapping language, one group per capability of the language (the reference is
 /// `Docs/mapping-language.md`). Each test compiles a small mapping from YAML and runs it on a
 /// JSON payload, asserting on the canonical events it produces.
 enum MappingLanguage {

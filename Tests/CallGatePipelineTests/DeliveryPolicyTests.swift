@@ -8,8 +8,8 @@ import Testing
 @testable import CallGatePipeline
 @testable import CallGateReceive
 
-/// SPEC §7: what each response means, the retry schedule, `Retry-After`, and the requests sinks
-/// receive.
+/// Docs/delivery.md: what each response means, the retry schedule, `Retry-After`, and the requests
+/// sinks receive.
 @Suite struct RetryPolicyTests {
     let now = Timestamp(seconds: 1_767_225_600)  // 2026-01-01T00:00:00Z
     let policy = RetryPolicy(jitter: 0)

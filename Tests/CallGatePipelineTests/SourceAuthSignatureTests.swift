@@ -9,7 +9,7 @@ import Testing
 
 /// Standard Webhooks and GitHub-style HMAC verification, against published vectors.
 @Suite struct SourceAuthSignatureTests {
-    // SPEC §7's known vector (from the Standard Webhooks reference libraries).
+    // The known vector from the Standard Webhooks reference libraries (also in Docs/vendors/pbx.md).
     static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     static let id = "msg_p5jXN8AQM9LWM0D4loKWxJek"
     static let timestamp: Int64 = 1_614_265_330

@@ -7,7 +7,7 @@ import Testing
 @testable import CallGatePipeline
 @testable import CallGateReceive
 
-/// Source authentication (SPEC §5, §8 `auth`), configured from YAML exactly as `callgate.yaml`
+/// Source authentication (a source's `auth:`), configured from YAML exactly as `callgate.yaml`
 /// writes it, so the key names in `Docs/authentication.md` are exercised too.
 @Suite struct SourceAuthTests {
     static let now = Timestamp(seconds: 1_614_265_330)

@@ -125,7 +125,7 @@ import Testing
     }
 }
 
-/// SPEC §7: which sinks an event is owed to, decided when it is stored.
+/// Docs/delivery.md ("Sinks"): which sinks an event is owed to, decided when it is stored.
 @Suite struct SinkRoutingTests {
     @Test func eventsSourcesAndWhenFilterTheOutbox() async throws {
         let sinks = """

@@ -8,7 +8,7 @@ import CallGateTestSupport
 import Foundation
 import Testing
 
-/// SPEC §5 generic PBX (`call_data`) rules, asserted on the shipped mapping.
+/// The generic PBX (`call_data`) rules of Docs/vendors/pbx.md, asserted on the shipped mapping.
 @Suite struct PBXTranslationTests {
     @Test func batchGivesOneEventPerCall() throws {
         let payload = try Golden.json("pbx", "batch")

@@ -9,9 +9,10 @@ import Foundation
 import MiiTelAdapter
 import Testing
 
-/// SPEC §5 MiiTel rules, asserted on the shipped mapping.
+/// The MiiTel rules of Docs/vendors/miitel.md, asserted on the shipped mapping.
 @Suite struct MiiTelTranslationTests {
-    /// SPEC §5: every call_type → (direction, leg kind), written independently of the mapping.
+    /// Every call_type → (direction, leg kind) of Docs/vendors/miitel.md, written independently of
+    /// the mapping.
     static let callTypes: [String: (CallDirection, String)] = [
         "OUTGOING_CALL": (.outbound, "normal"), "OUTGOING_TRANSFER": (.outbound, "transfer"),
         "PREDICTIVE_DIAL": (.outbound, "predictive"), "INCOMING_CALL": (.inbound, "normal"),

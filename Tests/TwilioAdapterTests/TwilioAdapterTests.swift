@@ -70,7 +70,7 @@ import TwilioAdapter
         #expect(ours == theirs)
     }
 
-    /// SPEC issue 6: every CallStatus, written independently of the mapping.
+    /// Every CallStatus of the table in Docs/vendors/twilio.md, written independently of the mapping.
     static let statuses: [String: (type: EventType, status: CallStatus, outcome: CallOutcome?)] = [
         "queued": (.started, .queued, nil), "initiated": (.started, .ringing, nil),
         "ringing": (.ringing, .ringing, nil), "in-progress": (.answered, .inProgress, nil),

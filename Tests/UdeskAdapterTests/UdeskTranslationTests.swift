@@ -9,7 +9,7 @@ import Foundation
 import Testing
 import UdeskAdapter
 
-/// SPEC §5 Udesk rules, asserted on the shipped mapping.
+/// The Udesk rules of Docs/vendors/udesk.md, asserted on the shipped mapping.
 @Suite struct UdeskTranslationTests {
     struct Result: Sendable, CustomTestStringConvertible {
         var spellings: [String]
@@ -19,7 +19,7 @@ import UdeskAdapter
     }
 
     /// The 12 call_result values (Chinese as on mainland tenants, Japanese as in the seed, English)
-    /// and SPEC §5's outcome for each.
+    /// and the outcome Docs/vendors/udesk.md gives for each.
     static let results: [Result] = [
         Result(spellings: ["客户未接", "顧客未応答", "Customer no answer"], outcome: "no_answer", reason: "customer_no_answer"),
         Result(spellings: ["客户接听", "顧客応答", "Customer answered"], outcome: "answered", reason: nil),

@@ -1,4 +1,5 @@
-/// What vendors write instead of a number, and the JP-specific pieces around one (SPEC §3.4).
+/// What vendors write instead of a number, and the JP-specific pieces around one
+/// (Docs/call-record.md, "Phone numbers").
 extension PhoneNormalizer {
     /// Words that stand for a number the network did not deliver, compared case-insensitively.
     static let markers: [String: PhonePresentation] = [

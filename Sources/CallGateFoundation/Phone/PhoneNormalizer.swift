@@ -1,4 +1,4 @@
-/// Normalizes the telephone numbers vendors send (SPEC §3.4).
+/// Normalizes the telephone numbers vendors send (Docs/call-record.md, "Phone numbers").
 ///
 /// The E.164 form and `valid` agree with Google's libphonenumber (`parse` + `is_possible_number`),
 /// which `Tests/Support/phone_oracle.py` checks over `Tests/Fixtures/phone/numbers.tsv`. On top of

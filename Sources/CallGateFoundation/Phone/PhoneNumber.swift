@@ -1,4 +1,4 @@
-/// A telephone number as it appears in a call record (SPEC §3.4).
+/// A telephone number as it appears in a call record (Docs/call-record.md, "Phone numbers").
 ///
 /// `raw` is never dropped: it is what the vendor sent. `e164` is set only when the number is a
 /// dialable public number; withheld markers and short internal extensions leave it `nil`.

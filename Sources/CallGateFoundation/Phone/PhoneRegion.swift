@@ -1,4 +1,5 @@
-/// Dialling rules of one region, reduced to what parsing a number needs (SPEC §3.4).
+/// Dialling rules of one region, reduced to what parsing a number needs (Docs/call-record.md,
+/// "Phone numbers").
 ///
 /// The values are derived from Google's libphonenumber metadata, which `Tests/Support/phone_oracle.py`
 /// checks us against. Only the general shape of a region's numbers is kept (leading digits and

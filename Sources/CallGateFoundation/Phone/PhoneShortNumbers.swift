@@ -1,4 +1,5 @@
-/// Short numbers that libphonenumber knows as service numbers of a region (SPEC §3.4).
+/// Short numbers that libphonenumber knows as service numbers of a region (Docs/call-record.md,
+/// "Phone numbers").
 ///
 /// A bare run of up to six digits is read as a PBX-internal extension, except where the region's
 /// public network gives those digits a meaning of their own: `95588` (a bank's hotline) and `10086`

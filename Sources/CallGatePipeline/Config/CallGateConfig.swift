@@ -2,8 +2,8 @@ import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 
-/// `callgate.yaml` (SPEC §8), decoded strictly: unknown keys, wrong types and unset environment
-/// variables are errors with `file:line:column`.
+/// `callgate.yaml`, decoded strictly (Docs/operations.md, "How `callgate.yaml` is read"): unknown
+/// keys, wrong types and unset environment variables are errors with `file:line:column`.
 public struct CallGateConfig: Sendable {
     public var file: String
     public var server = Server()

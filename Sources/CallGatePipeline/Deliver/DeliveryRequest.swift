@@ -5,9 +5,9 @@ import CallGateModel
 import CallGateReceive
 import Crypto
 
-/// The body and headers of one delivery to a sink (SPEC §7): the stored event, minus the sink's
-/// `exclude` paths, as canonical JSON or a CloudEvents 1.0 structured-mode envelope, signed as the
-/// sink's auth says.
+/// The body and headers of one delivery to a sink (Docs/delivery.md): the stored event, minus the
+/// sink's `exclude` paths, as canonical JSON or a CloudEvents 1.0 structured-mode envelope, signed
+/// as the sink's auth says.
 public struct DeliveryRequest: Sendable {
     public var body: [UInt8]
     public var contentType: String

@@ -8,9 +8,9 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Delivers one sink's outbox rows (SPEC §7): up to `concurrency` at a time, each attempt recorded,
-/// retried on the sink's schedule. Every sink has its own worker, so a slow or failing sink never
-/// delays the others. Rows left pending by a restart are picked up on start. The
+/// Delivers one sink's outbox rows (Docs/delivery.md): up to `concurrency` at a time, each attempt
+/// recorded, retried on the sink's schedule. Every sink has its own worker, so a slow or failing
+/// sink never delays the others. Rows left pending by a restart are picked up on start. The
 /// `DeliverySupervisor` runs the workers of the configuration in use.
 package struct DeliveryWorker: Sendable {
     let sink: CallGateConfig.Sink

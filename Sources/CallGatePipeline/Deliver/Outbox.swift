@@ -5,7 +5,7 @@ import CallGateModel
 import CallGateReceive
 
 /// The delivery side of a `CallStore`: workers take due outbox rows, record each attempt, and
-/// operators replay dead rows and switch sinks off and on (SPEC §7).
+/// operators replay dead rows and switch sinks off and on (Docs/delivery.md).
 public protocol Outbox: Sendable {
     /// Pending rows of `sink` due at `now`, oldest due first, with the stored event's JSON; rows
     /// whose ids are in `excluding` (in flight) are skipped.

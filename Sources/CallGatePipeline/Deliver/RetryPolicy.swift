@@ -4,7 +4,8 @@ import CallGateMapping
 import CallGateModel
 import CallGateReceive
 
-/// What happens after a delivery attempt (SPEC §7): delivered, tried again later, or dead.
+/// What happens after a delivery attempt (Docs/delivery.md, "Retries"): delivered, tried again
+/// later, or dead.
 public struct RetryPolicy: Sendable, Equatable {
     /// The wait before each retry: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h
     /// (the first attempt is made as soon as the event is stored).

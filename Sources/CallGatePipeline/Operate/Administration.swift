@@ -5,7 +5,7 @@ import CallGateModel
 import CallGateReceive
 
 /// What operators ask of a store: paged listings with stable cursors, one row by id, replaying one
-/// delivery, the outbox at a glance (metrics), and retention in small batches (SPEC §6).
+/// delivery, the outbox at a glance (metrics), and retention in small batches (Docs/gateway.md).
 public protocol StoreAdministration: Sendable {
     /// Outbox rows matching `query`, in id order, after `query.after`, at most `query.limit`.
     func deliveries(_ query: DeliveryQuery) async throws -> [Delivery]

@@ -163,7 +163,8 @@ public struct IngestRequest: Sendable {
     }
 }
 
-/// A request the gateway cannot accept, with a stable code (SPEC §6); mapped to HTTP at the edge.
+/// A request the gateway cannot accept, with a stable code (Docs/gateway.md, "Answers"); mapped to
+/// HTTP at the edge.
 public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String

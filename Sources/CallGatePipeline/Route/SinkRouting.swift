@@ -5,8 +5,8 @@ import CallGateModel
 import CallGateReceive
 
 /// Which configured sinks receive an event: its `events` and `sources` filters and its `when`
-/// condition (SPEC §7). Decided when the event is stored, so its outbox rows are written in the
-/// same transaction.
+/// condition (Docs/delivery.md, "Sinks"). Decided when the event is stored, so its outbox rows are
+/// written in the same transaction.
 enum SinkRouting {
     static func routes(_ sinks: [CallGateConfig.Sink]) -> SinkRoutes {
         SinkRoutes { event in

@@ -3,8 +3,9 @@ import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 
-/// Checks that a request comes from the source's vendor (SPEC §5, §8 `auth`): first the client
-/// address against `allow_ips`, then the credential methods, of which any one is enough.
+/// Checks that a request comes from the source's vendor (a source's `auth:`, Docs/authentication.md):
+/// first the client address against `allow_ips`, then the credential methods, of which any one is
+/// enough.
 ///
 /// Built once per source at start-up; `authenticate` is pure and cheap (a few SHA-256 or HMAC
 /// computations), and every secret comparison takes the same time whatever the presented value.

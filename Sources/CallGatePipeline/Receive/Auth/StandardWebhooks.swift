@@ -4,9 +4,10 @@ import CallGateMapping
 import CallGateModel
 import Crypto
 
-/// Standard Webhooks signatures (https://www.standardwebhooks.com, SPEC §7): `webhook-signature` is
-/// a space-separated list of `v1,<base64 HMAC-SHA256(key, id + "." + timestamp + "." + body)>`,
-/// where the key is the base64 text after `whsec_`.
+/// Standard Webhooks signatures (https://www.standardwebhooks.com; Docs/authentication.md and
+/// Docs/delivery.md): `webhook-signature` is a space-separated list of
+/// `v1,<base64 HMAC-SHA256(key, id + "." + timestamp + "." + body)>`, where the key is the base64
+/// text after `whsec_`.
 public enum StandardWebhooks {
     /// How far `webhook-timestamp` may be from the receiver's clock, either way: 5 minutes, as in
     /// the specification's reference libraries.
