@@ -283,7 +283,7 @@ public struct IngestService: Sendable {
         } else {
             metrics.eventsStored(
                 source: request.source, types: outcome.events.filter { !$0.duplicate }.map(\.event.type.rawValue))
-            await wakeups.signalAll()
+            await wakeups.signal(outcome.sinks)
         }
         if let webhookID, !outcome.events.isEmpty {
             var again = outcome

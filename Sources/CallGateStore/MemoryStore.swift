@@ -7,7 +7,7 @@ import CallGateReceive
 
 /// A `CallStore` in memory, with the same rules as the SQLite one: for tests and dry runs.
 public actor MemoryStore: CallStore {
-    struct State: LedgerTransaction {
+    struct State {
         var requests: [StoredRequest] = []
         var events: [(event: CallEvent, leg: String, requestId: Int64)] = []
         var eventIndex: [String: Int] = [:]
@@ -17,31 +17,48 @@ public actor MemoryStore: CallStore {
         var attempts: [DeliveryAttempt] = []
         var disabled: [String: SinkState] = [:]
 
-        mutating func insertRequest(_ record: IngestRecord) throws -> Int64 {
-            let id = Int64(requests.count + 1)
-            requests.append(
-                StoredRequest(
-                    id: id, source: record.source, receivedAt: record.receivedAt, contentType: record.contentType,
-                    query: record.query, body: record.body))
-            return id
+        func snapshot(_ reads: LedgerReads) -> LedgerSnapshot {
+            var snapshot = LedgerSnapshot()
+            for id in reads.eventIds { snapshot.events[id] = eventIndex[id].map { events[$0].event } }
+            for leg in reads.legs {
+                let latest = events.filter {
+                    $0.event.source == leg.source && $0.leg == leg.leg && $0.event.type == leg.type
+                }.map(\.event.revision).max()
+                snapshot.revisions[leg] = latest
+            }
+            for key in reads.callKeys { snapshot.calls[key] = calls[key] }
+            if let id = reads.quarantineId, quarantine.contains(where: { $0.id == id && $0.resolvedAt == nil }) {
+                snapshot.unresolvedQuarantine = id
+            }
+            return snapshot
         }
 
-        func event(id: String) throws -> CallEvent? { eventIndex[id].map { events[$0].event } }
-
-        func latestRevision(source: String, leg: String, type: EventType) throws -> Int {
-            events.filter { $0.event.source == source && $0.leg == leg && $0.event.type == type }
-                .map(\.event.revision).max() ?? 0
-        }
-
-        func call(key: String) throws -> CallRecord? { calls[key] }
-
-        mutating func insertEvent(_ event: CallEvent, leg: String, requestId: Int64) throws {
-            eventIndex[event.id] = events.count
-            events.append((event, leg, requestId))
-        }
-
-        mutating func saveCall(_ record: CallRecord, encoded: [UInt8], at time: Timestamp) throws {
-            calls[record.callKey] = record
+        mutating func apply(_ plan: LedgerPlan, record: IngestRecord) -> IngestOutcome {
+            var outcome = plan.outcome
+            if plan.storesRequest {
+                let id = Int64(requests.count + 1)
+                requests.append(
+                    StoredRequest(
+                        id: id, source: record.source, receivedAt: record.receivedAt,
+                        contentType: record.contentType, query: record.query, body: record.body))
+                outcome.requestId = id
+            }
+            for new in plan.events {
+                eventIndex[new.event.id] = events.count
+                events.append((new.event, new.leg, outcome.requestId ?? 0))
+                calls[new.event.call.callKey] = new.event.call
+            }
+            for delivery in plan.deliveries {
+                deliveries.append(
+                    Delivery(
+                        id: Int64(deliveries.count + 1), eventId: delivery.eventId, sink: delivery.sink,
+                        status: .pending, attempts: 0, nextAttemptAt: plan.receivedAt, lastError: nil,
+                        createdAt: plan.receivedAt))
+            }
+            if let id = plan.resolvesQuarantine, let i = quarantine.firstIndex(where: { $0.id == id }) {
+                quarantine[i].resolvedAt = plan.resolvedAt
+            }
+            return outcome
         }
 
         mutating func resolveQuarantine(id: Int64, at time: Timestamp) throws {
@@ -49,13 +66,6 @@ public actor MemoryStore: CallStore {
                 throw StoreError("no quarantined payload \(id)")
             }
             quarantine[i].resolvedAt = time
-        }
-
-        mutating func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws {
-            deliveries.append(
-                Delivery(
-                    id: Int64(deliveries.count + 1), eventId: eventId, sink: sink, status: .pending, attempts: 0,
-                    nextAttemptAt: time, lastError: nil, createdAt: time))
         }
     }
 
@@ -66,10 +76,8 @@ public actor MemoryStore: CallStore {
 
     public func ingest(_ record: IngestRecord) throws -> IngestOutcome {
         try checkOpen()
-        var copy = state
-        let outcome = try Ledger.apply(record, to: &copy)
-        state = copy
-        return outcome
+        let plan = try Ledger.plan(record, snapshot: state.snapshot(LedgerReads(record)))
+        return state.apply(plan, record: record)
     }
 
     public func quarantine(_ entry: QuarantineEntry) throws -> Int64 {

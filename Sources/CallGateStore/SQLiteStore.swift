@@ -139,8 +139,9 @@ public final class SQLiteStore: CallStore {
 
     public func ingest(_ record: IngestRecord) async throws -> IngestOutcome {
         try await committer.submit { db in
-            var transaction = SQLiteTransaction(db: db)
-            return try Ledger.apply(record, to: &transaction)
+            let transaction = SQLiteTransaction(db: db)
+            let snapshot = try transaction.snapshot(LedgerReads(record))
+            return try transaction.apply(try Ledger.plan(record, snapshot: snapshot), record: record)
         }
     }
 
@@ -227,31 +228,76 @@ public final class SQLiteStore: CallStore {
     }
 }
 
-/// Ledger writes on one GRDB transaction. Statements are prepared once per connection and reused.
-struct SQLiteTransaction: LedgerTransaction {
+/// The ledger on one GRDB transaction: the snapshot it reads and the plan it writes. Statements
+/// are prepared once per connection and reused.
+struct SQLiteTransaction {
     let db: Database
 
     func run(_ sql: String, _ arguments: StatementArguments) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
-    func insertRequest(_ record: IngestRecord) throws -> Int64 {
-        try run(
-            "INSERT INTO request (source, received_at, content_type, query, body) VALUES (?, ?, ?, ?, ?)",
-            [record.source, record.receivedAt.microseconds, record.contentType, record.query, Data(record.body)])
-        return db.lastInsertedRowID
-    }
-
-    func event(id: String) throws -> CallEvent? {
-        let statement = try db.cachedStatement(sql: "SELECT json FROM event WHERE id = ?")
-        guard let data = try Data.fetchOne(statement, arguments: [id]) else { return nil }
-        return try Self.decodeEvent(data)
-    }
-
-    func latestRevision(source: String, leg: String, type: EventType) throws -> Int {
-        let statement = try db.cachedStatement(
+    func snapshot(_ reads: LedgerReads) throws -> LedgerSnapshot {
+        var snapshot = LedgerSnapshot()
+        let event = try db.cachedStatement(sql: "SELECT json FROM event WHERE id = ?")
+        for id in reads.eventIds {
+            if let data = try Data.fetchOne(event, arguments: [id]) { snapshot.events[id] = try Self.decodeEvent(data) }
+        }
+        let revision = try db.cachedStatement(
             sql: "SELECT MAX(revision) FROM event WHERE source = ? AND leg = ? AND type = ?")
-        return try Int.fetchOne(statement, arguments: [source, leg, type.rawValue]) ?? 0
+        for leg in reads.legs {
+            if let latest = try Int.fetchOne(revision, arguments: [leg.source, leg.leg, leg.type.rawValue]) {
+                snapshot.revisions[leg] = latest
+            }
+        }
+        for key in reads.callKeys {
+            if let call = try call(key: key) { snapshot.calls[key] = call }
+        }
+        if let id = reads.quarantineId,
+            try Bool.fetchOne(db, sql: "SELECT resolved_at IS NULL FROM quarantine WHERE id = ?", arguments: [id])
+                == true
+        {
+            snapshot.unresolvedQuarantine = id
+        }
+        return snapshot
+    }
+
+    func apply(_ plan: LedgerPlan, record: IngestRecord) throws -> IngestOutcome {
+        var outcome = plan.outcome
+        if plan.storesRequest {
+            try run(
+                "INSERT INTO request (source, received_at, content_type, query, body) VALUES (?, ?, ?, ?, ?)",
+                [record.source, record.receivedAt.microseconds, record.contentType, record.query, Data(record.body)])
+            outcome.requestId = db.lastInsertedRowID
+        }
+        for new in plan.events {
+            let event = new.event
+            try run(
+                """
+                INSERT INTO event (id, request_id, source, leg, type, revision, call_key, received_at, json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    event.id, outcome.requestId, event.source, new.leg, event.type.rawValue, event.revision,
+                    event.call.callKey, event.receivedAt.microseconds, Data(new.json),
+                ])
+        }
+        for call in plan.calls {
+            try run(
+                """
+                INSERT INTO call (call_key, updated_at, json) VALUES (?, ?, ?)
+                ON CONFLICT(call_key) DO UPDATE SET updated_at = excluded.updated_at, json = excluded.json
+                """,
+                [call.key, plan.receivedAt.microseconds, Data(call.encoded)])
+        }
+        let at = plan.receivedAt.microseconds
+        for delivery in plan.deliveries {
+            try run(
+                "INSERT OR IGNORE INTO delivery (event_id, sink, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
+                [delivery.eventId, delivery.sink, at, at])
+        }
+        if let id = plan.resolvesQuarantine { try resolveQuarantine(id: id, at: plan.resolvedAt) }
+        return outcome
     }
 
     func call(key: String) throws -> CallRecord? {
@@ -260,37 +306,10 @@ struct SQLiteTransaction: LedgerTransaction {
         return try StoredJSON.call([UInt8](data), key: key)
     }
 
-    func insertEvent(_ event: CallEvent, leg: String, requestId: Int64) throws {
-        try run(
-            """
-            INSERT INTO event (id, request_id, source, leg, type, revision, call_key, received_at, json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                event.id, requestId, event.source, leg, event.type.rawValue, event.revision, event.call.callKey,
-                event.receivedAt.microseconds, Data(event.jsonBytes()),
-            ])
-    }
-
-    func saveCall(_ record: CallRecord, encoded: [UInt8], at time: Timestamp) throws {
-        try run(
-            """
-            INSERT INTO call (call_key, updated_at, json) VALUES (?, ?, ?)
-            ON CONFLICT(call_key) DO UPDATE SET updated_at = excluded.updated_at, json = excluded.json
-            """,
-            [record.callKey, time.microseconds, Data(encoded)])
-    }
-
     func resolveQuarantine(id: Int64, at time: Timestamp) throws {
         try run(
             "UPDATE quarantine SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL", [time.microseconds, id])
         if db.changesCount == 0 { throw StoreError("no quarantined payload \(id) (or it was already replayed)") }
-    }
-
-    func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws {
-        try run(
-            "INSERT OR IGNORE INTO delivery (event_id, sink, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
-            [eventId, sink, time.microseconds, time.microseconds])
     }
 
     static func decodeEvent(_ data: Data) throws -> CallEvent { try StoredJSON.event([UInt8](data)) }

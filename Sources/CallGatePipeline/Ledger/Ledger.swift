@@ -4,56 +4,150 @@ import CallGateMapping
 import CallGateModel
 import CallGateReceive
 
-/// The writes of one ingest, against one transaction of a store.
-package protocol LedgerTransaction {
-    mutating func insertRequest(_ record: IngestRecord) throws -> Int64
-    /// The stored event with this id.
-    func event(id: String) throws -> CallEvent?
-    /// The highest revision stored for (source, leg, type), 0 when none.
-    func latestRevision(source: String, leg: String, type: EventType) throws -> Int
-    func call(key: String) throws -> CallRecord?
-    mutating func insertEvent(_ event: CallEvent, leg: String, requestId: Int64) throws
-    /// - Parameter encoded: the record as canonical JSON.
-    mutating func saveCall(_ record: CallRecord, encoded: [UInt8], at time: Timestamp) throws
-    mutating func insertDelivery(eventId: String, sink: String, at time: Timestamp) throws
-    /// Marks a quarantined payload replayed; throws when it is not (or no longer) quarantined.
-    mutating func resolveQuarantine(id: Int64, at time: Timestamp) throws
-}
-
-/// What every store does with an ingest, written once: duplicates, revisions, merge, outbox.
+/// What the ledger decides about one request, written once for every store: duplicates,
+/// revisions, merge, outbox rows. A store reads the `LedgerSnapshot` that `LedgerReads` names, in
+/// its transaction, asks `Ledger.plan` for the writes, and applies the `LedgerPlan`.
 package enum Ledger {
+    /// The writes of `record` on the stored state `snapshot`.
+    ///
     /// The raw request is stored with the first new event, so a re-send whose events are all
-    /// duplicates adds nothing (not even its body); one that produced no events is kept, for
-    /// replay after a mapping change.
-    package static func apply<T: LedgerTransaction>(_ record: IngestRecord, to t: inout T) throws -> IngestOutcome {
-        var requestId = record.existingRequestId
-        func storedRequestId() throws -> Int64 {
-            if let requestId { return requestId }
-            let id = try t.insertRequest(record)
-            requestId = id
-            return id
-        }
-        if record.events.isEmpty { _ = try storedRequestId() }
+    /// duplicates adds nothing (not even its body); one that produced no events is kept, for replay
+    /// after a mapping change.
+    /// - Throws: `StoreError` when the record resolves a quarantine entry that is not (or no longer)
+    ///   quarantined.
+    package static func plan(_ record: IngestRecord, snapshot: LedgerSnapshot) throws -> LedgerPlan {
+        var state = snapshot
+        var plan = LedgerPlan(record: record)
         var stored: [StoredEvent] = []
         stored.reserveCapacity(record.events.count)
+        var callIndex: [String: Int] = [:]
         for incoming in record.events {
-            if let existing = try t.event(id: incoming.id) {
+            if let existing = state.events[incoming.id] {
                 stored.append(StoredEvent(event: existing, duplicate: true))
                 continue
             }
             let leg = incoming.call.legId ?? incoming.call.vendorCallId
+            let legKey = LegKey(source: incoming.source, leg: leg, type: incoming.type)
             var event = incoming
-            event.revision = try t.latestRevision(source: event.source, leg: leg, type: event.type) + 1
-            event.call = CallMerge.merge(try t.call(key: incoming.call.callKey), with: incoming.call)
-            try t.saveCall(event.call, encoded: event.recordBytes(), at: record.receivedAt)
-            try t.insertEvent(event, leg: leg, requestId: try storedRequestId())
+            event.revision = (state.revisions[legKey] ?? 0) + 1
+            event.call = CallMerge.merge(state.calls[incoming.call.callKey], with: incoming.call)
+            let call = LedgerPlan.SavedCall(key: event.call.callKey, encoded: event.recordBytes())
+            if let i = callIndex[call.key] {
+                plan.calls[i] = call
+            } else {
+                callIndex[call.key] = plan.calls.count
+                plan.calls.append(call)
+            }
+            state.calls[call.key] = event.call
+            state.revisions[legKey] = event.revision
+            state.events[event.id] = event
+            plan.events.append(LedgerPlan.NewEvent(event: event, leg: leg, json: event.jsonBytes()))
             for sink in record.routes.sinks(for: event) {
-                try t.insertDelivery(eventId: event.id, sink: sink, at: record.receivedAt)
+                plan.deliveries.append(LedgerPlan.NewDelivery(eventId: event.id, sink: sink))
+                plan.sinks.insert(sink)
             }
             stored.append(StoredEvent(event: event, duplicate: false))
         }
-        if let id = record.resolvesQuarantine { try t.resolveQuarantine(id: id, at: record.resolvedAt) }
-        return IngestOutcome(requestId: requestId, events: stored)
+        if let id = record.resolvesQuarantine {
+            guard state.unresolvedQuarantine == id else {
+                throw StoreError("no quarantined payload \(id) (or it was already replayed)")
+            }
+            plan.resolvesQuarantine = id
+        }
+        plan.storesRequest = record.existingRequestId == nil && (record.events.isEmpty || !plan.events.isEmpty)
+        plan.outcome = IngestOutcome(requestId: record.existingRequestId, events: stored, sinks: plan.sinks)
+        return plan
+    }
+}
+
+/// One (source, leg, event type): revisions count up within it.
+package struct LegKey: Hashable, Sendable {
+    package var source: String
+    package var leg: String
+    package var type: EventType
+
+    package init(source: String, leg: String, type: EventType) {
+        self.source = source
+        self.leg = leg
+        self.type = type
+    }
+}
+
+/// What a store reads before the ledger decides: the rows one request can touch.
+package struct LedgerReads: Sendable {
+    /// Events with these ids (a stored one makes the incoming event a duplicate).
+    package var eventIds: [String]
+    /// The highest revision stored for each.
+    package var legs: [LegKey]
+    /// The merged records of these calls.
+    package var callKeys: [String]
+    /// Whether this quarantine entry is still unresolved.
+    package var quarantineId: Int64?
+
+    package init(_ record: IngestRecord) {
+        eventIds = record.events.map(\.id)
+        var seenLegs = Set<LegKey>()
+        legs = record.events.map { LegKey(source: $0.source, leg: $0.call.legId ?? $0.call.vendorCallId, type: $0.type) }
+            .filter { seenLegs.insert($0).inserted }
+        var seenCalls = Set<String>()
+        callKeys = record.events.map(\.call.callKey).filter { seenCalls.insert($0).inserted }
+        quarantineId = record.resolvesQuarantine
+    }
+}
+
+/// The stored state `LedgerReads` named, as the store found it.
+package struct LedgerSnapshot: Sendable {
+    package var events: [String: CallEvent] = [:]
+    /// Absent: no revision stored yet.
+    package var revisions: [LegKey: Int] = [:]
+    package var calls: [String: CallRecord] = [:]
+    /// `LedgerReads.quarantineId` when that entry exists and is not resolved yet.
+    package var unresolvedQuarantine: Int64?
+
+    package init() {}
+}
+
+/// The writes of one request, in the order a store applies them: the raw request (its id goes into
+/// each new event row), the events, the merged calls, the outbox rows, the quarantine entry.
+package struct LedgerPlan: Sendable {
+    package struct NewEvent: Sendable {
+        /// With its revision and the call merged up to it.
+        package var event: CallEvent
+        package var leg: String
+        /// The event's canonical JSON, as stored.
+        package var json: [UInt8]
+    }
+
+    package struct SavedCall: Sendable {
+        package var key: String
+        /// The merged record's canonical JSON (the last merge when several events touch the call).
+        package var encoded: [UInt8]
+    }
+
+    package struct NewDelivery: Sendable {
+        package var eventId: String
+        package var sink: String
+    }
+
+    /// Store the raw request: a new one with at least one new event, or with none at all.
+    package var storesRequest = false
+    package var events: [NewEvent] = []
+    package var calls: [SavedCall] = []
+    /// Each due at `receivedAt`.
+    package var deliveries: [NewDelivery] = []
+    /// The sinks that got a row: the only ones to wake after the commit.
+    package var sinks: Set<String> = []
+    /// Mark this quarantine entry replayed, at `resolvedAt`.
+    package var resolvesQuarantine: Int64?
+    /// When the request was received: the calls' update time and the rows' first attempt.
+    package var receivedAt: Timestamp
+    package var resolvedAt: Timestamp
+    /// What the ingest answers. A store that inserts the request sets `requestId`.
+    package var outcome = IngestOutcome(requestId: nil, events: [])
+
+    init(record: IngestRecord) {
+        receivedAt = record.receivedAt
+        resolvedAt = record.resolvedAt
     }
 }
 

@@ -100,6 +100,8 @@ public struct IngestOutcome: Sendable {
     public var requestId: Int64?
     /// One per event of the request, in order: as stored now, or as stored before for a duplicate.
     public var events: [StoredEvent]
+    /// The sinks that got an outbox row: the workers to wake.
+    public var sinks: Set<String> = []
 
     /// True when every event was already stored (an identical re-send).
     public var isDuplicate: Bool { !events.isEmpty && events.allSatisfy(\.duplicate) }
