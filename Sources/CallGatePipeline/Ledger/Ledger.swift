@@ -87,8 +87,10 @@ package struct LedgerReads: Sendable {
     package init(_ record: IngestRecord) {
         eventIds = record.events.map(\.id)
         var seenLegs = Set<LegKey>()
-        legs = record.events.map { LegKey(source: $0.source, leg: $0.call.legId ?? $0.call.vendorCallId, type: $0.type) }
-            .filter { seenLegs.insert($0).inserted }
+        legs = record.events.map {
+            LegKey(source: $0.source, leg: $0.call.legId ?? $0.call.vendorCallId, type: $0.type)
+        }
+        .filter { seenLegs.insert($0).inserted }
         var seenCalls = Set<String>()
         callKeys = record.events.map(\.call.callKey).filter { seenCalls.insert($0).inserted }
         quarantineId = record.resolvesQuarantine
