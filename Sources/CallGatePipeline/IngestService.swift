@@ -81,7 +81,7 @@ public struct IngestService: Sendable {
     let metrics: GatewayMetrics
     let now: @Sendable () -> Timestamp
     /// Members per object and fields per form (`server.max_object_members`, `max_form_fields`).
-    let limits: InputLimits
+    package let limits: InputLimits
     /// Standard Webhooks ids accepted recently (kept across reloads).
     package let seenWebhookIDs: SeenWebhookIDs
     /// Wakes the delivery workers of the sinks new events are routed to.
@@ -153,15 +153,57 @@ public struct IngestService: Sendable {
     /// The largest body any source accepts (the HTTP layer stops reading beyond it).
     public var maximumBodyBytes: Int { sources.values.map(\.maxBodyBytes).max() ?? 1_048_576 }
 
-    public func maxBodyBytes(for source: String) -> Int? { sources[source]?.maxBodyBytes }
+    func allowsGET(_ source: String) -> Bool { sources[source]?.pipeline.adapter.name == "biztel" }
 
-    public func allowsGET(_ source: String) -> Bool { sources[source]?.pipeline.adapter.name == "biztel" }
+    /// A configured source that takes the request's method: what the HTTP layer gets before it
+    /// reads the body, which it must bound by `maxBodyBytes` (the source's `max_body_bytes`).
+    public struct AdmittedSource: Sendable {
+        let source: IngestSource
+        public var maxBodyBytes: Int { source.maxBodyBytes }
+    }
+    public enum Admission: Sendable {
+        case admitted(AdmittedSource)
+        case refused(GatewayResponse)
+    }
+
+    /// The checks made before the body is read: a configured source (else 404) that takes the
+    /// method (POST; GET too for BIZTEL; else 405).
+    public func admit(source: String, method: String) -> Admission {
+        guard let admitted = sources[source] else {
+            return .refused(.error(404, "unknown_source", "no source '\(source)' is configured"))
+        }
+        if method == "GET", !allowsGET(source) {
+            return .refused(.error(405, "method_not_allowed", "source '\(source)' takes POST"))
+        }
+        return .admitted(AdmittedSource(source: admitted))
+    }
+
+    /// The answer to a body larger than `limit` bytes (413).
+    public static func tooLarge(_ limit: Int) -> GatewayResponse {
+        .error(413, "body_too_large", "the body is larger than \(limit) bytes (max_body_bytes)")
+    }
 
     /// Handles one request. Never throws: every failure is an answer with a stable code. `logger`
     /// is the request's (it carries the request id).
     public func handle(_ request: IngestHTTPRequest, logger: Logger? = nil) async -> GatewayResponse {
+        let response: GatewayResponse
+        switch admit(source: request.source, method: request.method) {
+        case .refused(let refusal): response = refusal
+        case .admitted(let admitted) where request.body.count > admitted.maxBodyBytes:
+            response = Self.tooLarge(admitted.maxBodyBytes)
+        case .admitted(let admitted): return await handle(request, admitted: admitted, logger: logger)
+        }
+        count(response, source: request.source, logger: logger)
+        return response
+    }
+
+    /// `handle` for a request the HTTP layer admitted with `admit` and whose body it read within
+    /// the source's `maxBodyBytes`.
+    public func handle(_ request: IngestHTTPRequest, admitted: AdmittedSource, logger: Logger? = nil) async
+        -> GatewayResponse
+    {
         let logger = logger ?? self.logger
-        let response = await process(request, logger: logger)
+        let response = await process(request, admitted.source, logger: logger)
         count(response, source: request.source, logger: logger)
         return response
     }
@@ -175,27 +217,11 @@ public struct IngestService: Sendable {
         metrics.ingestRequest(source: sources[source] == nil ? "unknown" : source, status: response.status)
     }
 
-    func process(_ request: IngestHTTPRequest, logger: Logger) async -> GatewayResponse {
-        guard let source = sources[request.source] else {
-            return .error(404, "unknown_source", "no source '\(request.source)' is configured")
-        }
-        if request.method == "GET", !allowsGET(request.source) {
-            return .error(405, "method_not_allowed", "source '\(request.source)' takes POST")
-        }
-        if request.body.count > source.maxBodyBytes {
-            return .error(
-                413, "body_too_large", "the body is larger than \(source.maxBodyBytes) bytes (max_body_bytes)")
-        }
+    func process(_ request: IngestHTTPRequest, _ source: IngestSource, logger: Logger) async -> GatewayResponse {
         let receivedAt = now()
-        // An unreadable query is handled like an unreadable body: kept when the sender is
-        // authenticated by other means.
-        var query: [(String, String)] = []
-        var queryError: IngestError?
-        do {
-            query = try FormURLEncoding.decode(request.rawQuery ?? "", maxFields: limits.maxFormFields)
-        } catch {
-            queryError = IngestError(code: "malformed_query", message: error.message)
-        }
+        // The query as authentication reads it (an unreadable one is refused by `normalize`, and
+        // handled like an unreadable body: kept when the sender is authenticated by other means).
+        let query = (try? FormURLEncoding.decode(request.rawQuery ?? "", maxFields: limits.maxFormFields)) ?? []
         let authRequest = AuthRequest(
             headers: request.headers, query: query.map { (name: $0.0, value: $0.1) }, body: request.body,
             payload: nil, peer: request.peer, rawQuery: request.rawQuery)
@@ -216,57 +242,57 @@ public struct IngestService: Sendable {
             metrics.duplicate(source: request.source)
             return GatewayResponse(status: 200, body: answer)
         }
-        let strippedQuery = source.authenticator.stripSecrets(fromQuery: authRequest.query).map { ($0.name, $0.value) }
-        let ingest = IngestRequest(
-            method: request.method, contentType: request.header("content-type"), query: strippedQuery,
-            body: request.body, limits: limits)
-
-        let input: MappingInput
-        do throws(IngestError) {
-            if let queryError { throw queryError }
-            switch try source.pipeline.input(from: ingest) {
-            case .handshake(let answer):
-                // A handshake stores nothing and needs no credential; the IP allow-list applied.
-                return GatewayResponse(status: answer.status, contentType: answer.contentType, body: answer.body)
-            case .payload(let value):
-                input = value
+        let contentType = request.header("content-type")
+        let raw = RawRequest(
+            method: request.method, contentType: contentType, query: request.rawQuery, body: request.body,
+            limits: limits)
+        // Where credentials come in the payload, they are checked on the input, before mapping.
+        let authenticate: ((MappingInput) throws(AuthFailure) -> Void)? =
+            source.authenticatesFirst
+            ? nil
+            : { input throws(AuthFailure) in
+                var authenticated = authRequest
+                if source.authenticator.readsPayload { authenticated.payload = input.json }
+                try source.authenticator.authenticate(authenticated, now: receivedAt)
             }
+        let normalized: SourcePipeline.Normalized
+        do throws(SourcePipeline.NormalizeError) {
+            normalized = try source.pipeline.normalize(raw, receivedAt: receivedAt, authenticate: authenticate)
         } catch {
-            if error.code == "unsupported_media_type" { return .error(415, error.code, error.message) }
-            // A malformed body is kept only when its sender is authenticated without reading it.
-            if !source.authenticatesFirst {
-                do {
-                    try source.authenticator.authenticate(authRequest, now: receivedAt)
-                } catch let failure {
-                    if !source.payloadOnlyAuth || failure.status == 403 {
-                        return reject(failure, source: request.source, logger)
+            switch error.failure {
+            case .refused(let failure):
+                return reject(failure, source: request.source, logger)
+            case .unmappable(let failure):
+                return await quarantine(
+                    request, contentType, query: error.query, receivedAt, status: 422, failure, logger: logger)
+            case .unreadable(let failure):
+                if failure.code == "unsupported_media_type" { return .error(415, failure.code, failure.message) }
+                // A malformed body is kept only when its sender is authenticated without reading it.
+                if !source.authenticatesFirst {
+                    do throws(AuthFailure) {
+                        try source.authenticator.authenticate(authRequest, now: receivedAt)
+                    } catch let refusal {
+                        if !source.payloadOnlyAuth || refusal.status == 403 {
+                            return reject(refusal, source: request.source, logger)
+                        }
+                        return .error(400, failure.code, failure.message)
                     }
-                    return .error(400, error.code, error.message)
                 }
+                return await quarantine(
+                    request, contentType, query: error.query, receivedAt, status: 400, failure, logger: logger)
             }
-            // An unreadable query is kept as received (it could not be split to drop a key).
-            let query = queryError != nil ? request.rawQuery : Self.encodeQuery(ingest.query)
-            return await quarantine(request, ingest, query: query, receivedAt, status: 400, error, logger: logger)
         }
-
-        if !source.authenticatesFirst {
-            var authenticated = authRequest
-            if source.authenticator.readsPayload { authenticated.payload = input.json }
-            if let failure = authFailure(source, authenticated, receivedAt, logger) { return failure }
-        }
-        let cleaned = source.authenticator.stripSecrets(from: input)
-
         let events: [CallEvent]
-        do {
-            events = try source.pipeline.events(from: cleaned, receivedAt: receivedAt)
-        } catch {
-            return await quarantine(
-                request, ingest, query: Self.encodeQuery(ingest.query), receivedAt, status: 422, error,
-                logger: logger)
+        switch normalized.outcome {
+        case .handshake(let answer):
+            // A handshake stores nothing and needs no credential; the IP allow-list applied.
+            return GatewayResponse(status: answer.status, contentType: answer.contentType, body: answer.body)
+        case .events(let mapped):
+            events = mapped
         }
         let record = IngestRecord(
-            source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
-            query: Self.encodeQuery(strippedQuery), body: request.body, events: events, routes: routes)
+            source: request.source, receivedAt: receivedAt, contentType: contentType,
+            query: normalized.query, body: request.body, events: events, routes: routes)
         let outcome: IngestOutcome
         let started = ContinuousClock.now
         do {
@@ -322,11 +348,11 @@ public struct IngestService: Sendable {
     }
 
     func quarantine(
-        _ request: IngestHTTPRequest, _ ingest: IngestRequest, query: String?, _ receivedAt: Timestamp, status: Int,
+        _ request: IngestHTTPRequest, _ contentType: String?, query: String?, _ receivedAt: Timestamp, status: Int,
         _ error: IngestError, logger: Logger
     ) async -> GatewayResponse {
         let entry = QuarantineEntry(
-            source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
+            source: request.source, receivedAt: receivedAt, contentType: contentType,
             query: query, body: request.body, status: status, code: error.code,
             error: error.message)
         do {
@@ -365,11 +391,6 @@ public struct IngestService: Sendable {
                 ]
             })
         return JSONWriter.compact.bytes(.object(o))
-    }
-
-    static func encodeQuery(_ pairs: [(String, String)]) -> String? {
-        guard !pairs.isEmpty else { return nil }
-        return pairs.map { FormURLEncoding.encode($0.0) + "=" + FormURLEncoding.encode($0.1) }.joined(separator: "&")
     }
 }
 

@@ -99,16 +99,16 @@ extension AdminAPI {
             throw AdminError(
                 status: 413, code: "body_too_large", message: "the body is larger than \(limit) bytes (max_body_bytes)")
         }
+        let ingest = MapRequest.raw(
+            body: Array(buffer: body), query: request.uri.queryParameters.get("query").map { String($0) },
+            contentType: request.headers[.contentType], limits: service.limits)
         let events: [CallEvent]
-        do throws(IngestError) {
-            let ingest = try MapRequest.make(
-                body: Array(buffer: body), query: request.uri.queryParameters.get("query").map { String($0) },
-                contentType: request.headers[.contentType])
-            guard case .payload(let input) = try source.pipeline.input(from: ingest) else {
+        do throws(SourcePipeline.NormalizeError) {
+            guard case .events(let mapped) = try source.pipeline.normalize(ingest, receivedAt: Timestamp.now).outcome
+            else {
                 return Self.json(["handshake": true, "events": []])
             }
-            events = try source.pipeline.events(
-                from: source.authenticator.stripSecrets(from: input), receivedAt: Timestamp.now)
+            events = mapped
         } catch {
             let status = error.code == "unsupported_media_type" ? 415 : error.code == "unmappable_payload" ? 422 : 400
             throw AdminError(status: status, code: error.code, message: error.message)

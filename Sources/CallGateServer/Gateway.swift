@@ -129,18 +129,16 @@ public struct Gateway: Sendable {
             let source = context.parameters.get("source") ?? ""
             let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
             // An unknown source (404) or a refused method (405) is answered before the body is read.
-            guard let limit = service.maxBodyBytes(for: source),
-                request.method == .post || service.allowsGET(source)
-            else {
-                return await service.handle(
-                    IngestHTTPRequest(
-                        source: source, method: request.method.rawValue, headers: headers, rawQuery: request.uri.query,
-                        body: [], peer: context.peer),
-                    logger: context.requestLogger
-                ).http
+            let admitted: IngestService.AdmittedSource
+            switch service.admit(source: source, method: request.method.rawValue) {
+            case .refused(let refusal):
+                service.count(refusal, source: source, logger: context.requestLogger)
+                return refusal.http
+            case .admitted(let value):
+                admitted = value
             }
-            let tooLarge = GatewayResponse.error(
-                413, "body_too_large", "the body is larger than \(limit) bytes (max_body_bytes)")
+            let limit = admitted.maxBodyBytes
+            let tooLarge = IngestService.tooLarge(limit)
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
                 service.count(tooLarge, source: source)
                 return tooLarge.http
@@ -162,7 +160,7 @@ public struct Gateway: Sendable {
                 IngestHTTPRequest(
                     source: source, method: request.method.rawValue, headers: headers, rawQuery: request.uri.query,
                     body: Array(buffer: body), peer: context.peer),
-                logger: context.requestLogger)
+                admitted: admitted, logger: context.requestLogger)
             return response.http
         }
         router.post("/v1/ingest/:source", use: ingest)

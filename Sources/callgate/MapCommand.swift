@@ -35,7 +35,8 @@ struct MapCommand: ParsableCommand {
     func run() throws { try CLIError.report(map) }
 
     func map() throws {
-        let pipeline = try options.pipeline(source, in: try options.load())
+        let normalizer = try options.load()
+        let pipeline = try options.pipeline(source, in: normalizer)
         let body = try CLIInput.read(file)
         var receipt = Timestamp.now
         if let receivedAt {
@@ -45,9 +46,11 @@ struct MapCommand: ParsableCommand {
             receipt = t
         }
         let label = file == "-" ? "<stdin>" : file
-        do {
-            let request = try MapRequest.make(body: body, query: query, contentType: contentType)
-            switch try pipeline.process(request, receivedAt: receipt) {
+        do throws(SourcePipeline.NormalizeError) {
+            // What the server runs on a request after authenticating it, with the server's limits.
+            let request = MapRequest.raw(
+                body: body, query: query, contentType: contentType, limits: normalizer.config.server.input)
+            switch try pipeline.normalize(request, receivedAt: receipt).outcome {
             case .handshake(let response):
                 CLIOutput.error(
                     "\(label): handshake — the gateway answers \(response.status) \(response.contentType) with "

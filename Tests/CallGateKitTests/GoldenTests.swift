@@ -1,5 +1,9 @@
 import CallGateConfig
+import CallGateFoundation
+import CallGateMapping
+import CallGateModel
 import CallGatePipeline
+import CallGateReceive
 import CallGateTestSupport
 import Foundation
 import Testing

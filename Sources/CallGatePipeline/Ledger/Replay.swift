@@ -109,14 +109,12 @@ public struct Replayer: Sendable {
         existingRequestId: Int64? = nil
     ) -> Derived {
         guard let source = service.sources[id] else { return .failure("source '\(id)' is no longer configured") }
-        do {
-            let pairs = try FormURLEncoding.decode(query ?? "", maxFields: service.limits.maxFormFields)
-            let request = IngestRequest(contentType: contentType, query: pairs, body: body, limits: service.limits)
-            guard case .payload(let input) = try source.pipeline.input(from: request) else {
+        let request = RawRequest(contentType: contentType, query: query, body: body, limits: service.limits)
+        do throws(SourcePipeline.NormalizeError) {
+            guard case .events(let events) = try source.pipeline.normalize(request, receivedAt: receivedAt).outcome
+            else {
                 return .failure("a handshake, not a payload")
             }
-            let events = try source.pipeline.events(
-                from: source.authenticator.stripSecrets(from: input), receivedAt: receivedAt)
             return .success(
                 IngestRecord(
                     source: id, receivedAt: receivedAt, contentType: contentType, query: query, body: body,

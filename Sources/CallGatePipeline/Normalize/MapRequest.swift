@@ -5,8 +5,8 @@ import CallGateModel
 import CallGateReceive
 import Foundation
 
-/// Builds the request `callgate map` (and the golden tests) feed to a source, the way a vendor
-/// would send it: a body with a content type, and query parameters.
+/// Builds the request `callgate map`, the admin dry run (`raw`) and the golden tests (`make`) feed to
+/// a source, the way a vendor would send it: a body with a content type, and query parameters.
 public enum MapRequest {
     /// - Parameters:
     ///   - body: the request body (may be empty for query-only BIZTEL actions).
@@ -17,6 +17,16 @@ public enum MapRequest {
         let pairs = try query.map { q throws(IngestError) in try FormURLEncoding.decode(q) } ?? []
         let type = contentType ?? guessContentType(body)
         return IngestRequest(method: body.isEmpty ? "GET" : "POST", contentType: type, query: pairs, body: body)
+    }
+
+    /// The request as `SourcePipeline.normalize` takes it (the query still undecoded): a GET when
+    /// the body is empty, a POST otherwise, the content type guessed as for `make`.
+    public static func raw(
+        body: [UInt8], query: String?, contentType: String?, limits: InputLimits = .ingest
+    ) -> RawRequest {
+        RawRequest(
+            method: body.isEmpty ? "GET" : "POST", contentType: contentType ?? guessContentType(body), query: query,
+            body: body, limits: limits)
     }
 
     static func guessContentType(_ body: [UInt8]) -> String? {

@@ -11,6 +11,18 @@ public struct SourcePipeline: Sendable {
     public let adapter: any VendorAdapter
     public let mapping: CompiledMapping
     public let config: CallGateConfig.Source
+    /// The credentials that travel in this source's payload or query, removed before mapping.
+    public let secrets: SourceSecrets
+
+    public init(
+        settings: SourceSettings, adapter: any VendorAdapter, mapping: CompiledMapping, config: CallGateConfig.Source
+    ) {
+        self.settings = settings
+        self.adapter = adapter
+        self.mapping = mapping
+        self.config = config
+        self.secrets = SourceSecrets(config.auth)
+    }
 
     /// What a request became.
     public enum Outcome: Sendable {
@@ -18,26 +30,25 @@ public struct SourcePipeline: Sendable {
         case events([CallEvent])
     }
 
-    /// Reads the request through the adapter and runs the mapping.
+    /// `normalize(_:receivedAt:authenticate:)` for a request whose query is already decoded, without
+    /// authentication: drops the `query_key` parameter, reads the request through the adapter,
+    /// removes the credentials the input carries and runs the mapping.
     /// - Throws: `IngestError` — `malformed_body` (400), `unsupported_media_type` (415) or
     ///   `unmappable_payload` (422).
     public func process(_ request: IngestRequest, receivedAt: Timestamp) throws(IngestError) -> Outcome {
-        switch try input(from: request) {
-        case .handshake(let response):
-            return .handshake(response)
-        case .payload(let input):
-            return .events(try events(from: input, receivedAt: receivedAt))
+        var request = request
+        request.query = secrets.strip(query: request.query)
+        do throws(NormalizeError.Failure) {
+            return try outcome(of: request, receivedAt: receivedAt, authenticate: nil)
+        } catch {
+            switch error {
+            case .unreadable(let error), .unmappable(let error): throw error
+            case .refused: preconditionFailure("no authentication was asked for")
+            }
         }
     }
 
-    /// The first half of `process`: what the adapter makes of the request (the server
-    /// authenticates between the halves, since a payload secret lives in the input).
-    /// - Throws: `malformed_body` (400) or `unsupported_media_type` (415).
-    public func input(from request: IngestRequest) throws(IngestError) -> AdapterInput {
-        try adapter.input(from: request, source: settings)
-    }
-
-    /// The second half of `process`: runs the mapping.
+    /// Runs the mapping on input whose secrets are already removed.
     /// - Throws: `unmappable_payload` (422).
     public func events(from input: MappingInput, receivedAt: Timestamp) throws(IngestError) -> [CallEvent] {
         do {

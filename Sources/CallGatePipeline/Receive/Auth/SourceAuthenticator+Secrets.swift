@@ -8,18 +8,13 @@ extension SourceAuthenticator {
     /// events or logs: the member `payload_secret.path` points at (when the path is a plain chain of
     /// names such as `$.extend.token`), and the top-level `query_key` member that adapters merging
     /// query parameters into the input (BIZTEL) put there. Anything else is returned unchanged.
-    public func stripSecrets(from input: JSONValue) -> JSONValue {
-        var out = input
-        if let members = payloadSecretMembers { out = out.removingMember(at: members[...]) }
-        if let key = queryKey { out = out.removingMember(at: [key.name]) }
-        return out
-    }
+    public func stripSecrets(from input: JSONValue) -> JSONValue { secrets.strip(input) }
 
     /// `stripSecrets(from:)` for mapping input; a tape is kept as it is unless a secret can be in it.
-    public func stripSecrets(from input: MappingInput) -> MappingInput {
-        guard readsPayload else { return input }
-        return .json(stripSecrets(from: input.json))
-    }
+    public func stripSecrets(from input: MappingInput) -> MappingInput { secrets.strip(input) }
+
+    /// What `stripSecrets` removes.
+    var secrets: SourceSecrets { SourceSecrets(payloadMembers: payloadSecretMembers, queryKey: queryKey?.name) }
 
     /// Whether a credential can be in the payload (`payload_secret`, or `query_key` merged into it).
     public var readsPayload: Bool { payloadSecret != nil || queryKey != nil }
@@ -39,6 +34,52 @@ extension SourceAuthenticator {
             names.append(name)
         }
         return names
+    }
+}
+
+/// Where a source's credentials travel inside a request, so they can be removed before the mapping
+/// sees it: the member `payload_secret.path` names (a chain of member names such as
+/// `$.extend.token`) and the `query_key` parameter (which BIZTEL's adapter also merges into the
+/// input). Read from the configuration alone, without checking any credential, so the paths that
+/// do not authenticate (`callgate map`, the admin dry run, replay) remove exactly what ingest does.
+public struct SourceSecrets: Sendable, Equatable {
+    /// The member names leading to the payload secret, when its path is a plain chain.
+    let payloadMembers: [String]?
+    /// The name of the `query_key` parameter.
+    let queryKey: String?
+
+    init(payloadMembers: [String]?, queryKey: String?) {
+        self.payloadMembers = payloadMembers
+        self.queryKey = queryKey
+    }
+
+    /// The secrets of a source's `auth` (none for `nil`).
+    public init(_ auth: CallGateConfig.SourceAuth?) {
+        payloadMembers = auth?.payloadSecret.flatMap { SourceAuthenticator.memberChain($0.path) }
+        queryKey = auth?.queryKey?.name
+    }
+
+    /// Whether nothing is removed (no credential travels in the payload or the query).
+    public var isEmpty: Bool { payloadMembers == nil && queryKey == nil }
+
+    /// The input without the payload secret member and the top-level `query_key` member.
+    public func strip(_ input: JSONValue) -> JSONValue {
+        var out = input
+        if let payloadMembers { out = out.removingMember(at: payloadMembers[...]) }
+        if let queryKey { out = out.removingMember(at: [queryKey]) }
+        return out
+    }
+
+    /// `strip(_:)` for mapping input; a tape is kept as it is unless a secret can be in it.
+    public func strip(_ input: MappingInput) -> MappingInput {
+        guard !isEmpty else { return input }
+        return .json(strip(input.json))
+    }
+
+    /// The query parameters without the `query_key` parameter.
+    public func strip(query: [(String, String)]) -> [(String, String)] {
+        guard let queryKey else { return query }
+        return query.filter { $0.0 != queryKey }
     }
 }
 
