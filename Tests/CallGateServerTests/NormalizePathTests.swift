@@ -5,7 +5,6 @@ import CallGateMapping
 import CallGateModel
 import CallGatePipeline
 import CallGateReceive
-@testable import CallGateServer
 import CallGateStore
 import CallGateTestSupport
 import Foundation
@@ -15,6 +14,7 @@ import HummingbirdTesting
 import Logging
 import Testing
 
+@testable import CallGateServer
 
 /// `callgate map` runs what the server runs: every fixture of every vendor goes through the real
 /// binary and through a live ingest, and both must give the same events (the same ids, and

@@ -4,7 +4,6 @@ import CallGateMapping
 import CallGateModel
 import CallGateReceive
 
-
 /// A request as it arrived, before anything in it is decoded: what ingest, replay, the admin dry
 /// run and `callgate map` hand to `SourcePipeline.normalize`.
 public struct RawRequest: Sendable {
