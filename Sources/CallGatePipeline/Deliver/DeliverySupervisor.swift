@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// `delivery.grace_period` are cancelled and recorded as failed.
 package struct DeliverySupervisor: Service {
     let state: GatewayState
-    let store: any CallStore
+    let store: any Outbox
     let client: HTTPClient
     let metrics: GatewayMetrics
     let board: WorkerBoard
@@ -68,7 +68,7 @@ package struct DeliverySupervisor: Service {
     }
 
     package init(
-        state: GatewayState, store: any CallStore, client: HTTPClient, metrics: GatewayMetrics, board: WorkerBoard,
+        state: GatewayState, store: any Outbox, client: HTTPClient, metrics: GatewayMetrics, board: WorkerBoard,
         logger: Logger
     ) {
         self.state = state

@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// `DeliverySupervisor` runs the workers of the configuration in use.
 package struct DeliveryWorker: Sendable {
     let sink: CallGateConfig.Sink
-    let store: any CallStore
+    let store: any Outbox
     let sender: any SinkSender
     let policy: RetryPolicy
     let wakeup: Wakeup
@@ -24,7 +24,7 @@ package struct DeliveryWorker: Sendable {
     let pollInterval: Duration
 
     init(
-        sink: CallGateConfig.Sink, store: any CallStore, sender: any SinkSender, wakeup: Wakeup, logger: Logger,
+        sink: CallGateConfig.Sink, store: any Outbox, sender: any SinkSender, wakeup: Wakeup, logger: Logger,
         metrics: GatewayMetrics, pollInterval: Duration = .seconds(1)
     ) {
         self.sink = sink
@@ -57,7 +57,7 @@ package struct DeliveryWorker: Sendable {
 
     /// The sinks' workers, sharing one HTTP client.
     static func workers(
-        config: CallGateConfig, store: any CallStore, wakeups: Wakeups, client: HTTPClient, logger: Logger,
+        config: CallGateConfig, store: any Outbox, wakeups: Wakeups, client: HTTPClient, logger: Logger,
         metrics: GatewayMetrics
     ) -> [DeliveryWorker] {
         config.sinks.map { sink in

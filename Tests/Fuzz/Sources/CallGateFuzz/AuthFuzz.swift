@@ -1,8 +1,10 @@
 import CallGateAdapters
+import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGatePipeline
+import CallGateReceive
 
 /// `auth`: every credential method of `SourceAuthenticator`, the address checks and the removal of
 /// secrets, on a request made of four NUL-separated fields: the peer address, header lines

@@ -1,7 +1,9 @@
+import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGatePipeline
+import CallGateReceive
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,9 @@
+import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGatePipeline
+import CallGateReceive
 
 /// `form` and `query`: `application/x-www-form-urlencoded` bodies and query strings, decoded into
 /// pairs and then into the object adapters map; a decoded pair must encode and decode back.

@@ -1,7 +1,9 @@
+import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGatePipeline
+import CallGateReceive
 
 /// `json`: the tape (what ingest parses) and the tree parser (what error messages and the CLI use)
 /// must accept the same documents and read them the same; an accepted document must survive

@@ -1,8 +1,10 @@
 import CallGateAdapters
+import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGatePipeline
+import CallGateReceive
 import Foundation
 
 /// `mapping-<vendor>`: a request body (seeded from `Tests/Fixtures/<vendor>/`) through the vendor's

@@ -1,7 +1,9 @@
+import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGatePipeline
+import CallGateReceive
 
 /// `jsonpath`: a path expression (first field), compiled with and without variables, then
 /// evaluated against a JSON document (second field, when it parses).

@@ -1,7 +1,9 @@
+import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGatePipeline
+import CallGateReceive
 
 /// `phone`: a raw number as vendors send it, normalized in a region chosen by the first byte.
 enum PhoneFuzz {

@@ -1,7 +1,9 @@
+import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGatePipeline
+import CallGateReceive
 
 /// `time` and `retry-after`: every way a time arrives from a payload or a peer's header.
 enum TimeFuzz {
