@@ -53,6 +53,11 @@ public struct GatewayResponse: Sendable {
         let value: JSONValue = ["error": ["code": .string(code), "message": .string(message)]]
         return GatewayResponse(status: status, body: JSONWriter.compact.bytes(value), code: code)
     }
+
+    /// The answer to an unreadable or unmappable request: the status its code carries.
+    public static func error(_ error: IngestError) -> GatewayResponse {
+        .error(error.status, error.code, error.message)
+    }
 }
 
 /// One configured source, ready to take requests.
@@ -155,7 +160,7 @@ public struct IngestService: Sendable {
 
     public func maxBodyBytes(for source: String) -> Int? { sources[source]?.maxBodyBytes }
 
-    public func allowsGET(_ source: String) -> Bool { sources[source]?.pipeline.adapter.name == "biztel" }
+    public func allowsGET(_ source: String) -> Bool { sources[source]?.pipeline.adapter.acceptsGET == true }
 
     /// Handles one request. Never throws: every failure is an answer with a stable code. `logger`
     /// is the request's (it carries the request id).
@@ -194,7 +199,7 @@ public struct IngestService: Sendable {
         do {
             query = try FormURLEncoding.decode(request.rawQuery ?? "", maxFields: limits.maxFormFields)
         } catch {
-            queryError = IngestError(code: "malformed_query", message: error.message)
+            queryError = IngestError(.malformedQuery, message: error.message)
         }
         let authRequest = AuthRequest(
             headers: request.headers, query: query.map { (name: $0.0, value: $0.1) }, body: request.body,
@@ -232,7 +237,7 @@ public struct IngestService: Sendable {
                 input = value
             }
         } catch {
-            if error.code == "unsupported_media_type" { return .error(415, error.code, error.message) }
+            if error.kind == .unsupportedMediaType { return .error(error) }
             // A malformed body is kept only when its sender is authenticated without reading it.
             if !source.authenticatesFirst {
                 do {
@@ -241,12 +246,12 @@ public struct IngestService: Sendable {
                     if !source.payloadOnlyAuth || failure.status == 403 {
                         return reject(failure, source: request.source, logger)
                     }
-                    return .error(400, error.code, error.message)
+                    return .error(error)
                 }
             }
             // An unreadable query is kept as received (it could not be split to drop a key).
             let query = queryError != nil ? request.rawQuery : Self.encodeQuery(ingest.query)
-            return await quarantine(request, ingest, query: query, receivedAt, status: 400, error, logger: logger)
+            return await quarantine(request, ingest, query: query, receivedAt, error, logger: logger)
         }
 
         if !source.authenticatesFirst {
@@ -261,8 +266,7 @@ public struct IngestService: Sendable {
             events = try source.pipeline.events(from: cleaned, receivedAt: receivedAt)
         } catch {
             return await quarantine(
-                request, ingest, query: Self.encodeQuery(ingest.query), receivedAt, status: 422, error,
-                logger: logger)
+                request, ingest, query: Self.encodeQuery(ingest.query), receivedAt, error, logger: logger)
         }
         let record = IngestRecord(
             source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
@@ -322,17 +326,17 @@ public struct IngestService: Sendable {
     }
 
     func quarantine(
-        _ request: IngestHTTPRequest, _ ingest: IngestRequest, query: String?, _ receivedAt: Timestamp, status: Int,
+        _ request: IngestHTTPRequest, _ ingest: IngestRequest, query: String?, _ receivedAt: Timestamp,
         _ error: IngestError, logger: Logger
     ) async -> GatewayResponse {
         let entry = QuarantineEntry(
             source: request.source, receivedAt: receivedAt, contentType: ingest.contentType,
-            query: query, body: request.body, status: status, code: error.code,
+            query: query, body: request.body, status: error.status, code: error.code,
             error: error.message)
         do {
             let id = try await store.quarantine(entry)
             metrics.quarantined(source: request.source)
-            var response = GatewayResponse.error(status, error.code, error.message)
+            var response = GatewayResponse.error(error)
             response.body = JSONWriter.compact.bytes([
                 "error": [
                     "code": .string(error.code), "message": .string(error.message), "quarantine_id": .int(id),
