@@ -16,6 +16,9 @@ public struct BiztelAdapter: VendorAdapter {
 
     public init() {}
 
+    /// A call action may be a GET whose parameters are all in the URL.
+    public var acceptsGET: Bool { true }
+
     public var functions: [MappingFunction] { [Self.monitorLink] }
 
     public func input(from request: IngestRequest, source: SourceSettings) throws(IngestError) -> AdapterInput {

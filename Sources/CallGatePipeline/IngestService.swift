@@ -53,6 +53,11 @@ public struct GatewayResponse: Sendable {
         let value: JSONValue = ["error": ["code": .string(code), "message": .string(message)]]
         return GatewayResponse(status: status, body: JSONWriter.compact.bytes(value), code: code)
     }
+
+    /// The answer to an unreadable or unmappable request: the status its code carries.
+    public static func error(_ error: IngestError) -> GatewayResponse {
+        .error(error.status, error.code, error.message)
+    }
 }
 
 /// One configured source, ready to take requests.
@@ -153,7 +158,7 @@ public struct IngestService: Sendable {
     /// The largest body any source accepts (the HTTP layer stops reading beyond it).
     public var maximumBodyBytes: Int { sources.values.map(\.maxBodyBytes).max() ?? 1_048_576 }
 
-    func allowsGET(_ source: String) -> Bool { sources[source]?.pipeline.adapter.name == "biztel" }
+    package func allowsGET(_ source: String) -> Bool { sources[source]?.pipeline.adapter.acceptsGET == true }
 
     /// A configured source that takes the request's method: what the HTTP layer gets before it
     /// reads the body, which it must bound by `maxBodyBytes` (the source's `max_body_bytes`).
@@ -264,9 +269,9 @@ public struct IngestService: Sendable {
                 return reject(failure, source: request.source, logger)
             case .unmappable(let failure):
                 return await quarantine(
-                    request, contentType, query: error.query, receivedAt, status: 422, failure, logger: logger)
+                    request, contentType, query: error.query, receivedAt, failure, logger: logger)
             case .unreadable(let failure):
-                if failure.code == "unsupported_media_type" { return .error(415, failure.code, failure.message) }
+                if failure.kind == .unsupportedMediaType { return .error(failure) }
                 // A malformed body is kept only when its sender is authenticated without reading it.
                 if !source.authenticatesFirst {
                     do throws(AuthFailure) {
@@ -275,11 +280,11 @@ public struct IngestService: Sendable {
                         if !source.payloadOnlyAuth || refusal.status == 403 {
                             return reject(refusal, source: request.source, logger)
                         }
-                        return .error(400, failure.code, failure.message)
+                        return .error(failure)
                     }
                 }
                 return await quarantine(
-                    request, contentType, query: error.query, receivedAt, status: 400, failure, logger: logger)
+                    request, contentType, query: error.query, receivedAt, failure, logger: logger)
             }
         }
         let events: [CallEvent]
@@ -348,17 +353,17 @@ public struct IngestService: Sendable {
     }
 
     func quarantine(
-        _ request: IngestHTTPRequest, _ contentType: String?, query: String?, _ receivedAt: Timestamp, status: Int,
+        _ request: IngestHTTPRequest, _ contentType: String?, query: String?, _ receivedAt: Timestamp,
         _ error: IngestError, logger: Logger
     ) async -> GatewayResponse {
         let entry = QuarantineEntry(
             source: request.source, receivedAt: receivedAt, contentType: contentType,
-            query: query, body: request.body, status: status, code: error.code,
+            query: query, body: request.body, status: error.status, code: error.code,
             error: error.message)
         do {
             let id = try await store.quarantine(entry)
             metrics.quarantined(source: request.source)
-            var response = GatewayResponse.error(status, error.code, error.message)
+            var response = GatewayResponse.error(error)
             response.body = JSONWriter.compact.bytes([
                 "error": [
                     "code": .string(error.code), "message": .string(error.message), "quarantine_id": .int(id),

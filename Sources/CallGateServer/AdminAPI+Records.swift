@@ -110,8 +110,7 @@ extension AdminAPI {
             }
             events = mapped
         } catch {
-            let status = error.code == "unsupported_media_type" ? 415 : error.code == "unmappable_payload" ? 422 : 400
-            throw AdminError(status: status, code: error.code, message: error.message)
+            throw AdminError(status: error.status, code: error.code, message: error.message)
         }
         return Self.json(["events": .array(events.map(\.json))])
     }

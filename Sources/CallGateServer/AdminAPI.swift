@@ -210,7 +210,7 @@ struct AdminAPI: Sendable {
         let stats = Dictionary(uniqueKeysWithValues: try await store.outboxStats().map { ($0.sink, $0) })
         let out: [JSONValue] = config.sinks.map { sink in
             [
-                "id": .string(sink.id), "type": .string(sink.type), "enabled": .bool(disabled[sink.id] == nil),
+                "id": .string(sink.id), "type": .string(sink.type.rawValue), "enabled": .bool(disabled[sink.id] == nil),
                 "disabled_reason": disabled[sink.id]?.reason.map(JSONValue.string) ?? .null,
                 "pending": .int(Int64(stats[sink.id]?.pending ?? 0)),
                 "oldest_pending_at": stats[sink.id]?.oldestPending.map { .string($0.description) } ?? .null,

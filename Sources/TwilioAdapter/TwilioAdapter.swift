@@ -20,10 +20,8 @@ public struct TwilioAdapter: VendorAdapter {
 
     public func input(from request: IngestRequest, source: SourceSettings) throws(IngestError) -> AdapterInput {
         guard request.isForm else {
-            throw IngestError(
-                code: "unsupported_media_type",
-                message: "Twilio posts application/x-www-form-urlencoded, not \(request.mediaType ?? "an untyped body")"
-            )
+            throw .unsupportedMediaType(
+                "Twilio posts application/x-www-form-urlencoded, not \(request.mediaType ?? "an untyped body")")
         }
         var object = FormURLEncoding.object(try request.formFields())
         if !request.query.isEmpty { object["_query"] = .object(FormURLEncoding.object(request.query)) }

@@ -25,7 +25,7 @@ struct CheckCommand: ParsableCommand {
             )
         }
         for sink in normalizer.config.sinks {
-            CLIOutput.write("sink \(sink.id): \(sink.type) \(sink.url ?? sink.path ?? "")\n")
+            CLIOutput.write("sink \(sink.id): \(sink.type.rawValue) \(sink.url ?? sink.path ?? "")\n")
         }
         CLIOutput.write(
             "\(options.config): OK (\(normalizer.pipelines.count) sources, \(normalizer.config.sinks.count) sinks)\n")

@@ -305,7 +305,7 @@ struct SinksCommand: AsyncParsableCommand {
                     let pending = stats[sink.id]?.pending ?? 0
                     let dead = stats[sink.id]?.dead ?? 0
                     let state = disabled[sink.id].map { "disabled since \($0.since) (\($0.reason ?? ""))" } ?? "enabled"
-                    CLIOutput.write("\(sink.id)\t\(sink.type)\t\(state)\tpending \(pending)\tdead \(dead)\n")
+                    CLIOutput.write("\(sink.id)\t\(sink.type.rawValue)\t\(state)\tpending \(pending)\tdead \(dead)\n")
                 }
             }
         }

@@ -195,8 +195,8 @@ extension CallGateConfig {
                 header: try v.optionalString(h.take("header"), "hmac.header") ?? "X-Hub-Signature-256",
                 secrets: secrets,
                 encoding: try h.take("encoding").map { n throws(LocatedError) in
-                    try v.choice(n, "hmac.encoding", ["hex", "base64"])
-                } ?? "hex",
+                    try v.choice(n, "hmac.encoding", HMACEncoding.self)
+                } ?? .hex,
                 prefix: try h.take("prefix").map { n throws(LocatedError) in try v.string(n, "hmac.prefix") }
                     ?? "sha256=")
             try h.finish()

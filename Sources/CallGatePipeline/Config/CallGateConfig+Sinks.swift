@@ -14,7 +14,7 @@ extension CallGateConfig {
         }
         let typeNode = try r.require("type")
         var sink = Sink(
-            id: id, type: try v.choice(typeNode, "sink type", ["http", "file"]), location: v.location(node))
+            id: id, type: try v.choice(typeNode, "sink type", SinkKind.self), location: v.location(node))
         if let n = r.take("url") {
             let url = try v.string(n, "url")
             guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
@@ -24,9 +24,9 @@ extension CallGateConfig {
         }
         if let n = r.take("path") { sink.path = try v.string(n, "path") }
         switch sink.type {
-        case "http" where sink.url == nil: throw document.error(node, "an http sink needs url")
-        case "file" where sink.path == nil: throw document.error(node, "a file sink needs path")
-        default: break
+        case .http where sink.url == nil: throw document.error(node, "an http sink needs url")
+        case .file where sink.path == nil: throw document.error(node, "a file sink needs path")
+        case .http, .file: break
         }
         if let n = r.take("events") {
             guard let list = n.sequenceNodes else { throw document.error(n, "events must be a list of event types") }
@@ -52,7 +52,7 @@ extension CallGateConfig {
                 }
             }
         }
-        if let n = r.take("format") { sink.format = try v.choice(n, "format", ["canonical", "cloudevents"]) }
+        if let n = r.take("format") { sink.format = try v.choice(n, "format", SinkFormat.self) }
         if let n = r.take("headers") {
             guard case .mapping(let mapping) = n else { throw document.error(n, "headers must be a mapping") }
             for (k, value) in mapping {
@@ -95,8 +95,8 @@ extension CallGateConfig {
                 header: try v.optionalString(h.take("header"), "hmac.header") ?? "X-Signature-256",
                 secret: try v.secret(try h.require("secret"), "hmac.secret"),
                 encoding: try h.take("encoding").map { n throws(LocatedError) in
-                    try v.choice(n, "hmac.encoding", ["hex", "base64"])
-                } ?? "hex",
+                    try v.choice(n, "hmac.encoding", HMACEncoding.self)
+                } ?? .hex,
                 prefix: try h.take("prefix").map { n throws(LocatedError) in try v.string(n, "hmac.prefix") }
                     ?? "sha256=")
             try h.finish()

@@ -133,13 +133,13 @@ public struct CallGateConfig: Sendable {
     public struct HMACVerification: Sendable, Hashable {
         public var header: String
         public var secrets: [Secret]
-        public var encoding: String
+        public var encoding: HMACEncoding
         public var prefix: String
     }
 
     public struct Sink: Sendable, Hashable {
         public var id: String
-        public var type: String
+        public var type: SinkKind
         public var url: String?
         public var path: String?
         public var events: [EventType]?
@@ -147,7 +147,7 @@ public struct CallGateConfig: Sendable {
         /// A condition in the mapping language over the event (`$.call.status`).
         public var when: EventCondition?
         public var exclude: [String] = []
-        public var format = "canonical"
+        public var format = SinkFormat.canonical
         public var auth: SinkAuth?
         public var headers: [String: String] = [:]
         public var timeout: Duration = .seconds(15)
@@ -155,6 +155,28 @@ public struct CallGateConfig: Sendable {
         public var retrySchedule: [Duration]?
         public var maxRetryAfter: Duration = .seconds(3600)
         public var location: ConfigLocation
+    }
+
+    /// A sink's `type:`.
+    public enum SinkKind: String, Sendable, Hashable, CaseIterable {
+        /// POSTs each event to `url`.
+        case http
+        /// Appends each event as a JSON line to `path`.
+        case file
+    }
+
+    /// A sink's `format:`: what each event is sent as.
+    public enum SinkFormat: String, Sendable, Hashable, CaseIterable {
+        /// The stored event as is (minus `exclude`).
+        case canonical
+        /// A CloudEvents 1.0 structured-mode envelope around it.
+        case cloudevents
+    }
+
+    /// How an HMAC signature is written after its prefix (`hmac.encoding:`).
+    public enum HMACEncoding: String, Sendable, Hashable, CaseIterable {
+        case hex
+        case base64
     }
 
     public struct SinkAuth: Sendable, Hashable {
@@ -168,7 +190,7 @@ public struct CallGateConfig: Sendable {
     public struct HMACSigning: Sendable, Hashable {
         public var header: String
         public var secret: Secret
-        public var encoding: String
+        public var encoding: HMACEncoding
         public var prefix: String
     }
 

@@ -105,10 +105,23 @@ struct ConfigValues {
 
     func choice(_ node: Node, _ what: String, _ options: [String]) throws(LocatedError) -> String {
         let text = try string(node, what)
-        guard options.contains(text) else {
-            throw document.error(node, "\(what) must be one of \(options.joined(separator: ", ")), got '\(text)'")
-        }
+        guard options.contains(text) else { throw notOneOf(node, what, options, text) }
         return text
+    }
+
+    /// One of an enumeration's raw values, listed in the error in the order the cases are declared.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node, _ what: String, _: Choice.Type)
+        throws(LocatedError) -> Choice where Choice.RawValue == String
+    {
+        let text = try string(node, what)
+        guard let value = Choice(rawValue: text) else {
+            throw notOneOf(node, what, Choice.allCases.map(\.rawValue), text)
+        }
+        return value
+    }
+
+    private func notOneOf(_ node: Node, _ what: String, _ options: [String], _ text: String) -> LocatedError {
+        document.error(node, "\(what) must be one of \(options.joined(separator: ", ")), got '\(text)'")
     }
 
     /// `500ms`, `5s`, `5m`, `2h`, `30d`.

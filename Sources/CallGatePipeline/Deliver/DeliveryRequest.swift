@@ -31,7 +31,7 @@ public struct DeliveryRequest: Sendable {
     public static func body(event: [UInt8], sink: CallGateConfig.Sink) throws(MessageError) -> (
         body: [UInt8], contentType: String
     ) {
-        if sink.exclude.isEmpty, sink.format == "canonical" { return (event, "application/json") }
+        if sink.exclude.isEmpty, sink.format == .canonical { return (event, "application/json") }
         var json: JSONValue
         do {
             json = try JSONParser.parse(event)
@@ -39,19 +39,23 @@ public struct DeliveryRequest: Sendable {
             throw MessageError("the stored event cannot be read: \(error)")
         }
         for path in sink.exclude { json = json.removingMember(at: path.split(separator: ".").map(String.init)[...]) }
-        guard sink.format == "cloudevents" else { return (JSONWriter.compact.bytes(json), "application/json") }
-        let envelope: JSONValue = [
-            "specversion": "1.0",
-            "id": json["id"] ?? .null,
-            "source": .string("/callgate/sources/" + (json["source"]?.stringValue ?? "")),
-            "type": json["type"] ?? .null,
-            "time": json["time"] ?? .null,
-            "subject": json["call"]?["call_key"] ?? .null,
-            "dataschema": .string(dataSchema),
-            "datacontenttype": "application/json",
-            "data": json,
-        ]
-        return (JSONWriter.compact.bytes(envelope), "application/cloudevents+json")
+        switch sink.format {
+        case .canonical:
+            return (JSONWriter.compact.bytes(json), "application/json")
+        case .cloudevents:
+            let envelope: JSONValue = [
+                "specversion": "1.0",
+                "id": json["id"] ?? .null,
+                "source": .string("/callgate/sources/" + (json["source"]?.stringValue ?? "")),
+                "type": json["type"] ?? .null,
+                "time": json["time"] ?? .null,
+                "subject": json["call"]?["call_key"] ?? .null,
+                "dataschema": .string(dataSchema),
+                "datacontenttype": "application/json",
+                "data": json,
+            ]
+            return (JSONWriter.compact.bytes(envelope), "application/cloudevents+json")
+        }
     }
 
     /// The authentication headers of `auth` for this body (OAuth 2 tokens are added by the sender,
@@ -78,7 +82,11 @@ public struct DeliveryRequest: Sendable {
         if let hmac = auth.hmac {
             let mac = Array(
                 HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(hmac.secret.value.utf8))))
-            let encoded = hmac.encoding == "base64" ? Base64.encode(mac) : mac.map { hexDigits($0) }.joined()
+            let encoded =
+                switch hmac.encoding {
+                case .hex: mac.map { hexDigits($0) }.joined()
+                case .base64: Base64.encode(mac)
+                }
             headers.append((hmac.header, hmac.prefix + encoded))
         }
         if let bearer = auth.bearer { headers.append(("authorization", "Bearer " + bearer.value)) }

@@ -62,12 +62,13 @@ package struct DeliveryWorker: Sendable {
     ) -> [DeliveryWorker] {
         config.sinks.map { sink in
             let sender: any SinkSender
-            if sink.type == "file" {
+            switch sink.type {
+            case .file:
                 // Relative paths are relative to the configuration file, like the store's.
                 let path = sink.path ?? ""
                 let base = URL(fileURLWithPath: sink.location.file).deletingLastPathComponent()
                 sender = FileSinkSender(path: path.hasPrefix("/") ? path : base.appendingPathComponent(path).path)
-            } else {
+            case .http:
                 sender = HTTPSinkSender(
                     url: sink.url ?? "", timeout: sink.timeout, client: client,
                     oauth2: sink.auth?.oauth2.map {
@@ -83,7 +84,12 @@ package struct DeliveryWorker: Sendable {
     }
 
     /// A file sink keeps its lines in order: one at a time.
-    var concurrency: Int { sink.type == "file" ? 1 : sink.concurrency }
+    var concurrency: Int {
+        switch sink.type {
+        case .file: 1
+        case .http: sink.concurrency
+        }
+    }
 
     /// Delivers until `stopping` is set, then waits for the attempts in flight.
     func run(until stopping: StopFlag) async {

@@ -54,6 +54,14 @@ extension SourcePipeline {
         /// The query as `Normalized.query` gives it, or as received when it could not be decoded.
         public var query: String?
 
+        /// The HTTP status the code carries (400, 401, 403, 415, 422).
+        public var status: Int {
+            switch failure {
+            case .unreadable(let error), .unmappable(let error): error.status
+            case .refused(let failure): failure.status
+            }
+        }
+
         /// The stable error code (`malformed_body`, `unmappable_payload`, `unauthorized`, …).
         public var code: String {
             switch failure {
@@ -100,7 +108,7 @@ extension SourcePipeline {
         } catch {
             // Kept as received: it could not be split to drop a key.
             throw NormalizeError(
-                failure: .unreadable(IngestError(code: "malformed_query", message: error.message)),
+                failure: .unreadable(IngestError(.malformedQuery, message: error.message)),
                 query: request.query)
         }
         let kept = Self.encodeQuery(query)

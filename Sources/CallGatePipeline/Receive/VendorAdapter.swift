@@ -18,6 +18,9 @@ public protocol VendorAdapter: Sendable {
     /// Whether some requests are handshakes answered without credentials (MiiTel's challenge), so
     /// the body must be read before credentials are asked for.
     var answersHandshakes: Bool { get }
+    /// Whether the vendor may send `GET` requests (BIZTEL's call actions carry only query
+    /// parameters); other sources answer `GET` with 405 `method_not_allowed`.
+    var acceptsGET: Bool { get }
 
     /// Turns a request into the mapping's input, or a handshake to answer without storing anything.
     /// - Throws: `IngestError` for bodies that cannot be read (400) or content types the vendor
@@ -50,6 +53,7 @@ public struct VendorSignatureVerifier: Sendable {
 extension VendorAdapter {
     public var functions: [MappingFunction] { [] }
     public var answersHandshakes: Bool { false }
+    public var acceptsGET: Bool { false }
     public func signatureVerifier(_ settings: CallGateConfig.VendorSignature) throws(MessageError)
         -> VendorSignatureVerifier?
     { nil }
@@ -163,28 +167,54 @@ public struct IngestRequest: Sendable {
     }
 }
 
-/// A request the gateway cannot accept, with a stable code (Docs/gateway.md, "Answers"); mapped to
-/// HTTP at the edge.
+/// A request the gateway cannot accept, with a stable code (Docs/gateway.md, "Answers"); the code
+/// decides the HTTP status, which the edge reads from `status`.
 public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var code: String
+    /// The stable codes, each with its HTTP status.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// The body cannot be read.
+        case malformedBody = "malformed_body"
+        /// The query string cannot be read.
+        case malformedQuery = "malformed_query"
+        /// A content type the vendor never sends.
+        case unsupportedMediaType = "unsupported_media_type"
+        /// The payload cannot produce a valid record.
+        case unmappablePayload = "unmappable_payload"
+
+        /// The HTTP status answering a request that failed with this code.
+        public var status: Int {
+            switch self {
+            case .malformedBody, .malformedQuery: 400
+            case .unsupportedMediaType: 415
+            case .unmappablePayload: 422
+            }
+        }
+    }
+
+    public var kind: Code
     public var message: String
 
-    public init(code: String, message: String) {
-        self.code = code
+    public init(_ kind: Code, message: String) {
+        self.kind = kind
         self.message = message
     }
 
+    /// The code as answered and stored (`malformed_body`).
+    public var code: String { kind.rawValue }
+    /// The HTTP status of the answer.
+    public var status: Int { kind.status }
+
     /// 400: the body cannot be read.
     public static func malformedBody(_ message: String) -> IngestError {
-        IngestError(code: "malformed_body", message: message)
+        IngestError(.malformedBody, message: message)
     }
     /// 415: a content type the vendor never sends.
     public static func unsupportedMediaType(_ message: String) -> IngestError {
-        IngestError(code: "unsupported_media_type", message: message)
+        IngestError(.unsupportedMediaType, message: message)
     }
     /// 422: the payload cannot produce a valid record.
     public static func unmappable(_ error: MappingError) -> IngestError {
-        IngestError(code: "unmappable_payload", message: error.description)
+        IngestError(.unmappablePayload, message: error.description)
     }
 
     public var description: String { "\(code): \(message)" }

@@ -9,22 +9,19 @@ import Crypto
 struct BodyHMAC: Sendable {
     let header: String
     let prefix: String
-    let base64: Bool
+    let encoding: CallGateConfig.HMACEncoding
     let keys: [SymmetricKey]
 
     init(_ config: CallGateConfig.HMACVerification) throws(MessageError) {
         guard !config.header.isEmpty, config.header.utf8.allSatisfy(Self.isTokenCharacter) else {
             throw MessageError("auth.hmac.header must be a header name such as X-Hub-Signature-256")
         }
-        guard config.encoding == "hex" || config.encoding == "base64" else {
-            throw MessageError("auth.hmac.encoding must be hex or base64, got '\(config.encoding)'")
-        }
         guard !config.secrets.isEmpty, config.secrets.allSatisfy({ !$0.value.isEmpty }) else {
             throw MessageError("auth.hmac needs at least one non-empty secret")
         }
         header = config.header
         prefix = config.prefix
-        base64 = config.encoding == "base64"
+        encoding = config.encoding
         keys = config.secrets.map { SymmetricKey(data: Array($0.value.utf8)) }
     }
 
@@ -40,8 +37,13 @@ struct BodyHMAC: Sendable {
                 return .invalid("\(header) does not start with '\(prefix)'")
             }
             let encoded = Substring(text.utf8.dropFirst(prefix.utf8.count))
-            guard let mac = base64 ? Base64.decode(encoded) : Hex.decode(encoded) else {
-                return .invalid("\(header) is not \(base64 ? "base64" : "hex") after '\(prefix)'")
+            let decoded =
+                switch encoding {
+                case .hex: Hex.decode(encoded)
+                case .base64: Base64.decode(encoded)
+                }
+            guard let mac = decoded else {
+                return .invalid("\(header) is not \(encoding.rawValue) after '\(prefix)'")
             }
             presented.append(mac)
         }
