@@ -18,58 +18,41 @@ struct AdminAPI: Sendable {
     var config: CallGateConfig { state.current.config }
 
     func register(on router: Router<GatewayContext>) {
-        let admin = router.group("/v1/admin")
-        route(admin, .get, "/deliveries") { request, _ in try await listDeliveries(request) }
-        route(admin, .get, "/deliveries/:id") { _, context in try await showDelivery(try Self.id(context)) }
-        route(admin, .post, "/deliveries/:id/replay") { _, context in
-            try await replayDelivery(try Self.id(context))
+        let admin = router.group("/v1/admin").add(middleware: TokenMiddleware.admin(state))
+            .add(middleware: AdminErrorMiddleware())
+        admin.get("/deliveries") { request, _ in try await listDeliveries(request).http }
+        admin.get("/deliveries/:id") { _, context in try await showDelivery(try Self.id(context)).http }
+        admin.post("/deliveries/:id/replay") { _, context in try await replayDelivery(try Self.id(context)).http }
+        admin.post("/deliveries/replay") { request, _ in try await replayDead(request).http }
+        admin.get("/quarantine") { request, _ in try await listQuarantine(request).http }
+        admin.get("/quarantine/:id") { _, context in try await showQuarantine(try Self.id(context)).http }
+        admin.post("/quarantine/:id/replay") { _, context in try await replayQuarantine(try Self.id(context)).http }
+        admin.get("/sinks") { _, _ in try await sinks().http }
+        admin.post("/sinks/:id/enable") { _, context in
+            try await setSink(context.parameters.get("id") ?? "", disabled: false).http
         }
-        route(admin, .post, "/deliveries/replay") { request, _ in try await replayDead(request) }
-        route(admin, .get, "/quarantine") { request, _ in try await listQuarantine(request) }
-        route(admin, .get, "/quarantine/:id") { _, context in try await showQuarantine(try Self.id(context)) }
-        route(admin, .post, "/quarantine/:id/replay") { _, context in
-            try await replayQuarantine(try Self.id(context))
+        admin.post("/sinks/:id/disable") { _, context in
+            try await setSink(context.parameters.get("id") ?? "", disabled: true).http
         }
-        route(admin, .get, "/sinks") { _, _ in try await sinks() }
-        route(admin, .post, "/sinks/:id/enable") { _, context in
-            try await setSink(context.parameters.get("id") ?? "", disabled: false)
-        }
-        route(admin, .post, "/sinks/:id/disable") { _, context in
-            try await setSink(context.parameters.get("id") ?? "", disabled: true)
-        }
-        route(admin, .get, "/calls/:call_key") { _, context in
-            try await call(context.parameters.get("call_key") ?? "")
-        }
-        route(admin, .post, "/map") { request, context in try await map(request, context) }
+        admin.get("/calls/:call_key") { _, context in try await call(context.parameters.get("call_key") ?? "").http }
+        admin.post("/map") { request, context in try await map(request, context).http }
     }
 
-    func route(
-        _ group: RouterGroup<GatewayContext>, _ method: HTTPRequest.Method, _ path: RouterPath,
-        _ body: @escaping @Sendable (Request, GatewayContext) async throws -> GatewayResponse
-    ) {
-        group.on(path, method: method) { request, context in
-            await guarded(request) { try await body(request, context) }
-        }
-    }
+    /// Turns what a handler throws into its answer: an `AdminError` as itself, anything else (the
+    /// store failing) as 503. Runs after `TokenMiddleware`, so only for authenticated requests.
+    struct AdminErrorMiddleware: RouterMiddleware {
+        typealias Context = GatewayContext
 
-    /// Checks the token, runs `body`, and turns store failures into 503.
-    func guarded(_ request: Request, _ body: () async throws -> GatewayResponse) async -> Response {
-        guard let token = config.admin.token.map(BearerToken.init) else {
-            return GatewayResponse.error(404, "not_found", "the admin API is off: set admin.token").http
-        }
-        guard token.accepts(authorization: request.headers[.authorization]) else {
-            var response = GatewayResponse.error(
-                401, "unauthorized", "the admin API needs Authorization: Bearer <admin.token>"
-            ).http
-            response.headers[.wwwAuthenticate] = "Bearer"
-            return response
-        }
-        do {
-            return try await body().http
-        } catch let error as AdminError {
-            return GatewayResponse.error(error.status, error.code, error.message).http
-        } catch {
-            return GatewayResponse.error(503, "store_unavailable", "the store cannot be read or written").http
+        func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+            async throws -> Response
+        {
+            do {
+                return try await next(request, context)
+            } catch let error as AdminError {
+                return GatewayResponse.error(error.status, error.code, error.message).http
+            } catch {
+                return GatewayResponse.error(503, "store_unavailable", "the store cannot be read or written").http
+            }
         }
     }
 

@@ -102,17 +102,8 @@ public struct Gateway: Sendable {
             GatewayResponse(status: 200, body: Array(#"{"status":"ok"}"#.utf8)).http
         }
         router.get("/readyz") { _, _ in await health.readiness().http }
-        router.get("/metrics") { request, context in
-            // With `metrics.token` set, only a scraper presenting it gets the metrics.
-            if let token = state.current.config.metrics.token.map(BearerToken.init),
-                !token.accepts(authorization: request.headers[.authorization])
-            {
-                var response = GatewayResponse.error(
-                    401, "unauthorized", "the metrics need Authorization: Bearer <metrics.token>"
-                ).http
-                response.headers[.wwwAuthenticate] = "Bearer"
-                return response
-            }
+        // With `metrics.token` set, only a scraper presenting it gets the metrics.
+        router.group("/metrics").add(middleware: TokenMiddleware.metrics(state)).get { _, context in
             do {
                 let sinks = state.current.config.sinks.map(\.id)
                 metrics.outbox(try await store.outboxStats(), sinks: sinks, now: .now)
@@ -185,9 +176,11 @@ public struct Gateway: Sendable {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
         // Services stop in reverse order: the server drains first, then reloads and retention stop,
-        // the delivery workers finish their attempts, and the HTTP client and the store close.
+        // the delivery workers finish their attempts, and the HTTP client and the store close; a
+        // store that is a service itself (PostgreSQL's connection pool) runs first and stops last.
         let client = DeliveryWorker.makeHTTPClient()
-        var services: [any Service] = [
+        var services: [any Service] = (store as? any Service).map { [$0] } ?? []
+        services += [
             StoreService(store: store, logger: logger),
             HTTPClientService(client: client),
             DeliverySupervisor(
@@ -225,9 +218,8 @@ struct StoreService: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-        }
+        // Until the group shuts down (or is cancelled, which ends the wait with an error).
+        try? await gracefulShutdown()
         try await store.close()
         logger.info("store closed")
     }
@@ -238,9 +230,8 @@ struct HTTPClientService: Service {
     let client: HTTPClient
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-        }
+        // Until the group shuts down (or is cancelled, which ends the wait with an error).
+        try? await gracefulShutdown()
         try await client.shutdown()
     }
 }

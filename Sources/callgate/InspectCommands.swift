@@ -11,12 +11,13 @@ import CallGateStore
 import Foundation
 import Logging
 
-/// Opens the configured store for a one-shot command and closes it afterwards.
+/// Opens the configured store for a one-shot command, runs it (PostgreSQL's pool) while `body`
+/// runs, and closes it afterwards.
 func withStore<T>(_ options: ConfigOption, _ body: (Normalizer, any CallStore) async throws -> T) async throws -> T {
     let normalizer = try options.load()
     let store = try await options.openStore(normalizer.config)
     do {
-        let value = try await body(normalizer, store)
+        let value = try await withStoreRunning(store) { try await body(normalizer, store) }
         try await store.close()
         return value
     } catch {

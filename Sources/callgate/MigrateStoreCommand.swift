@@ -52,7 +52,9 @@ struct MigrateStoreCommand: AsyncParsableCommand {
             }
             let started = ContinuousClock.now
             do {
-                let report = try await StoreCopy.copy(from: source, to: target, resume: resume)
+                let report = try await withStoreRunning(target) {
+                    try await StoreCopy.copy(from: source, to: target, resume: resume)
+                }
                 for (table, rows) in report { print("\(table)\t\(rows)") }
                 CLIOutput.error("copied \(path) to PostgreSQL in \(ContinuousClock.now - started)")
                 try await target.close()

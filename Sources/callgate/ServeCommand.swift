@@ -56,10 +56,9 @@ extension ConfigOption {
     func openStore(_ config: CallGateConfig) async throws -> any CallStore {
         switch config.store {
         case .sqlite(let path):
-            let base = URL(fileURLWithPath: self.config).deletingLastPathComponent()
-            let resolved = path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
+            // Resolved against the configuration file's directory when it was loaded.
             do {
-                return try SQLiteStore(path: resolved)
+                return try SQLiteStore(path: path)
             } catch {
                 throw CLIError("\(error)")
             }

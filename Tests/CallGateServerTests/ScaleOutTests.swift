@@ -41,7 +41,7 @@ struct ScaleOutTests {
         let total = 300
         let shared = Progress()
         let kill = KillState()
-        let store = try await PostgresStore(url: url)
+        let store = try await PostgresStore(url: url).runInBackground()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<12 {
                 group.addTask {

@@ -41,8 +41,8 @@ struct SharedStoreTests {
     static func twoInstances(lease: Duration = .seconds(60)) async throws -> (PostgresStore, PostgresStore) {
         let url = try await StoreKind.makePostgresDatabase()
         return (
-            try await PostgresStore(url: url, lease: lease, instance: "a"),
-            try await PostgresStore(url: url, lease: lease, instance: "b")
+            try await PostgresStore(url: url, lease: lease, instance: "a").runInBackground(),
+            try await PostgresStore(url: url, lease: lease, instance: "b").runInBackground()
         )
     }
 
@@ -119,7 +119,7 @@ struct SharedStoreTests {
     @Test func instancesStartingTogetherMigrateOnce() async throws {
         let url = try await StoreKind.makePostgresDatabase()
         let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
-            for i in 0..<4 { group.addTask { try await PostgresStore(url: url, instance: "i\(i)") } }
+            for i in 0..<4 { group.addTask { try await PostgresStore(url: url, instance: "i\(i)").runInBackground() } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(stores.count == 4)
@@ -132,7 +132,7 @@ struct SharedStoreTests {
 
     @Test func aDatabaseFromANewerVersionIsRefused() async throws {
         let url = try await StoreKind.makePostgresDatabase()
-        let store = try await PostgresStore(url: url)
+        let store = try await PostgresStore(url: url).runInBackground()
         _ = try await store.select(SQL("INSERT INTO callgate_migration (name) VALUES ('v99-future') RETURNING 1")) {
             try $0.decode(Int32.self)
         }
@@ -157,7 +157,7 @@ struct SharedStoreTests {
                 body: Array("{".utf8), status: 400, code: "malformed_body", error: "unexpected end of input"))
         try await sqlite.setSink("crm", disabled: true, reason: "HTTP 410", at: Golden.receivedAt)
 
-        let postgres = try await PostgresStore(url: try await StoreKind.makePostgresDatabase())
+        let postgres = try await PostgresStore(url: try await StoreKind.makePostgresDatabase()).runInBackground()
         let report = try await StoreCopy.copy(from: sqlite, to: postgres, resume: false)
         #expect(report.map(\.table) == StoreCopy.tables.map(\.name))
         #expect(report.first { $0.table == "delivery" }?.rows == 5)

@@ -39,7 +39,8 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
         case .sqlite: return try SQLiteStore(path: Self.temporaryFile("store.sqlite"))
         case .postgres:
             return try await PostgresStore(
-                url: try await Self.makePostgresDatabase(), lease: lease, maximumConnections: 4)
+                url: try await Self.makePostgresDatabase(), lease: lease, maximumConnections: 4
+            ).runInBackground()
         }
     }
 

@@ -110,6 +110,7 @@ extension CallGateConfig {
                     "sink '\(sink.id)': timeout \(sink.timeout) must be shorter than store.lease \(postgres.lease)")
             }
         }
+        resolvePaths()
     }
 
     static func source(_ node: Node, _ v: ConfigValues) throws(LocatedError) -> Source {

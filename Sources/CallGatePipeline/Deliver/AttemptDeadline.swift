@@ -26,19 +26,15 @@ func bounded<T: Sendable>(
     await withTaskGroup(of: Bounded<T>.self) { group in
         group.addTask { .finished(await body()) }
         group.addTask {
-            let deadline = ContinuousClock.now + limit
-            // Without an abort flag, one sleep; with one, short sleeps so an abort is seen promptly
-            // (a flag checked a few times a second costs nothing beside an HTTP request).
-            let step: Duration = abort == nil ? limit : .milliseconds(50)
-            while ContinuousClock.now < deadline {
-                if abort?.attemptsAborted == true { return .aborted }
-                do {
-                    try await Task.sleep(for: min(step, deadline - ContinuousClock.now))
-                } catch {
-                    return .timedOut  // cancelled: the body has finished; this value is not used
-                }
+            // Cancelled when the body has finished first; this value is not used then.
+            try? await Task.sleep(for: limit)
+            return .timedOut
+        }
+        if let abort {
+            group.addTask {
+                await abort.attemptsAbortedOrCancelled()
+                return abort.attemptsAborted ? .aborted : .timedOut
             }
-            return abort?.attemptsAborted == true ? .aborted : .timedOut
         }
         let first = await group.next() ?? .timedOut
         group.cancelAll()

@@ -64,10 +64,8 @@ package struct DeliveryWorker: Sendable {
             let sender: any SinkSender
             switch sink.type {
             case .file:
-                // Relative paths are relative to the configuration file, like the store's.
-                let path = sink.path ?? ""
-                let base = URL(fileURLWithPath: sink.location.file).deletingLastPathComponent()
-                sender = FileSinkSender(path: path.hasPrefix("/") ? path : base.appendingPathComponent(path).path)
+                // Resolved against the configuration file's directory when it was loaded.
+                sender = FileSinkSender(path: sink.path ?? "")
             case .http:
                 sender = HTTPSinkSender(
                     url: sink.url ?? "", timeout: sink.timeout, client: client,
@@ -226,16 +224,4 @@ actor InFlight {
         defer { disabled = false }
         return disabled
     }
-}
-
-/// Set once, read from any task: the workers stop taking rows (`set`), and later, when the grace
-/// period has passed, the attempts still in flight are cancelled (`abortAttempts`).
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    private var aborted = false
-    var isSet: Bool { lock.withLock { value } }
-    var attemptsAborted: Bool { lock.withLock { aborted } }
-    func set() { lock.withLock { value = true } }
-    func abortAttempts() { lock.withLock { aborted = true } }
 }

@@ -22,7 +22,9 @@ public actor Wakeup {
         }
     }
 
-    /// Returns at the next signal (or at once if one came since the last wait), or after `timeout`.
+    /// Returns at the next signal (or at once if one came since the last wait), after `timeout`,
+    /// or when the task is cancelled. The timer is a child task, cancelled as soon as a signal
+    /// comes, so no timer outlives its wait.
     public func wait(upTo timeout: Duration) async {
         if pending {
             pending = false
@@ -30,12 +32,15 @@ public actor Wakeup {
         }
         nextId += 1
         let id = nextId
-        await withCheckedContinuation { continuation in
-            waiter = (id, continuation)
-            Task { [weak self] in
+        await withTaskGroup(of: Void.self) { group in
+            // The timer's `expire` needs this actor, which it gets only once the waiter is set and
+            // this task is suspended.
+            group.addTask {
                 try? await Task.sleep(for: timeout)
-                await self?.expire(id)
+                await self.expire(id)
             }
+            await withCheckedContinuation { continuation in waiter = (id, continuation) }
+            group.cancelAll()
         }
     }
 

@@ -23,7 +23,7 @@ public struct Normalizer: Sendable {
         public var description: String { errors.map(\.description).joined(separator: "\n") }
     }
 
-    /// Loads `file`, resolving mapping paths relative to its directory. `adapters` are the adapters
+    /// Loads `file`, resolving mapping paths relative to its directory (`CallGateConfig.resolve`). `adapters` are the adapters
     /// compiled in and `bundledMappings` the mappings compiled in, by file name (`miitel.yaml`);
     /// `CallGateKit` passes the built-in ones.
     /// - Throws: `LoadErrors` listing every problem found (a broken configuration file stops at its
@@ -46,7 +46,6 @@ public struct Normalizer: Sendable {
         } catch {
             throw LoadErrors(errors: [error])
         }
-        let base = URL(fileURLWithPath: file).deletingLastPathComponent()
         var pipelines: [SourcePipeline] = []
         var errors: [LocatedError] = []
         var compiled: [String: CompiledMapping] = [:]
@@ -66,7 +65,7 @@ public struct Normalizer: Sendable {
             // A file named in the configuration is read from disk (it overrides the bundled one); an
             // adapter's own mapping, or a bare name (`mapping: aircall`), is the one compiled in.
             let bundledName = Self.bundledName(mappingPath, named: source.mapping != nil)
-            let resolved = mappingPath.hasPrefix("/") ? mappingPath : base.appendingPathComponent(mappingPath).path
+            let resolved = config.resolve(mappingPath)
             let key = adapter.name + "\u{0}" + (bundledName.map { "bundled:" + $0 } ?? resolved)
             let mapping: CompiledMapping
             if let cached = compiled[key] {

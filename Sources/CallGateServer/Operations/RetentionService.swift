@@ -19,13 +19,23 @@ struct RetentionService: Service {
     var batchSize = 500
     var pause: Duration = .milliseconds(20)
 
+    /// A pass at once, then one each `retention.interval` until shutdown. The interval is read
+    /// after each pass from the configuration in use, so a reload changes the next wait.
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let retention = state.current.config.retention
-                await pruneAll(retention, now: .now)
-                try? await Task.sleep(for: max(retention.interval, .seconds(1)))
-            }
+            repeat {
+                await pruneAll(state.current.config.retention, now: .now)
+            } while await wait(max(state.current.config.retention.interval, .seconds(1)))
+        }
+    }
+
+    /// Whether `interval` passed (rather than the service being cancelled by the shutdown).
+    func wait(_ interval: Duration) async -> Bool {
+        do {
+            try await Task.sleep(for: interval)
+            return true
+        } catch {
+            return false
         }
     }
 

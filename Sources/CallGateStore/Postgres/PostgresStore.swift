@@ -7,6 +7,8 @@ import CallGateReceive
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
+import Synchronization
 
 /// The shared store: several gateway instances on one PostgreSQL database. Same rules as
 /// `SQLiteStore` (one transaction per ingest, committed before the 2xx; the same identity, dedup,
@@ -19,16 +21,22 @@ import PostgresNIO
 ///   once its lease expires;
 /// - schema migrations and retention hold an advisory lock, so instances starting together or
 ///   pruning at once do not collide.
-public final class PostgresStore: CallStore {
+///
+/// The connection pool runs as a `Service`: `callgate serve` runs the store first in its
+/// `ServiceGroup`, so the pool closes after every other service has stopped. Outside a group, run it
+/// around the work with `withStoreRunning` (one-shot commands) or `runInBackground()` (tests).
+public final class PostgresStore: CallStore, Service {
     let client: PostgresClient
-    let runTask: Task<Void, Never>
+    /// The pool's run started by `runInBackground()`, ended by `close()`.
+    let background = Mutex<Task<Void, Never>?>(nil)
     let logger: Logger
     /// How long a claimed delivery stays with this instance before others may take it over.
     public let lease: Duration
     /// Names this instance in `delivery.leased_by` and in attempt records.
     public let instance: String
 
-    /// Connects and migrates the schema (under an advisory lock).
+    /// Connects and migrates the schema (under an advisory lock). Queries wait until the pool runs
+    /// (`run()`).
     /// - Parameters:
     ///   - url: `postgres://user:password@host:port/database?sslmode=disable|prefer|require`
     ///   - lease: longer than the slowest delivery attempt (the sinks' timeouts).
@@ -67,7 +75,23 @@ public final class PostgresStore: CallStore {
         } catch {
             throw StoreError("cannot open the PostgreSQL store at \(Self.redacted(url)): \(Self.describe(error))")
         }
-        self.runTask = Task { await client.run() }
+    }
+
+    /// Runs the connection pool until the group's graceful shutdown or the task's cancellation,
+    /// then closes its connections. Once per store.
+    public func run() async {
+        await client.run()
+    }
+
+    /// Runs the pool in a task of its own until `close()`, for a store with no `ServiceGroup` and no
+    /// scope to run it in (tests); returns the store.
+    @discardableResult
+    public func runInBackground() -> PostgresStore {
+        let client = self.client
+        background.withLock { task in
+            if task == nil { task = Task { await client.run() } }
+        }
+        return self
     }
 
     static func defaultInstanceName() -> String {
@@ -269,9 +293,16 @@ public final class PostgresStore: CallStore {
         try await connection.execute(sql.query, logger: logger)
     }
 
+    /// Stops a pool run by `runInBackground()`; one run by a group or `withStoreRunning` stops with
+    /// it.
     public func close() async throws {
-        runTask.cancel()
-        await runTask.value
+        let running = background.withLock { task in
+            defer { task = nil }
+            return task
+        }
+        guard let task = running else { return }
+        task.cancel()
+        await task.value
     }
 }
 
