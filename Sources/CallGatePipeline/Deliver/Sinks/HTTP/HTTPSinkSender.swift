@@ -7,11 +7,6 @@ import CallGateReceive
 import NIOCore
 import NIOHTTP1
 
-/// Sends one delivery request and reports what came back; never throws.
-protocol SinkSender: Sendable {
-    func send(_ request: DeliveryRequest, eventId: String) async -> RetryPolicy.Outcome
-}
-
 /// `type: http`: a POST to the sink's URL. Redirects are not followed; the response body is read
 /// (up to 64 KiB) and dropped.
 struct HTTPSinkSender: SinkSender {
