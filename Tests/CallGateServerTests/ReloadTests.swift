@@ -125,10 +125,11 @@ import Testing
         try await h.test(.live) { client async throws in
             let port = try #require(client.port)
             // Headers and half the body now; the rest after the reload.
-            let socket = try RawHTTP(port: port)
+            let socket = try SlowClient(port: port)
             try socket.send(
-                "POST /v1/ingest/miitel HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: \(body.count)\r\n\r\n")
+                Array(
+                    ("POST /v1/ingest/miitel HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: \(body.count)\r\n\r\n").utf8))
             try socket.send(Array(body[..<(body.count / 2)]))
             // The handler takes the configuration when the head is dispatched; on a loaded machine
             // (the full suite with PostgreSQL) 300 ms was once not enough for that.
@@ -136,7 +137,7 @@ import Testing
             try Self.changeDirection(mapping)
             #expect(h.gateway.reload { try h.load() } == nil)
             try socket.send(Array(body[(body.count / 2)...]))
-            let answer = try socket.receiveResponse()
+            let answer = socket.readResponse()
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
             let key = try #require(
                 answer.split(separator: "\r\n\r\n").last.flatMap { try? JSONParser.parse(Array($0.utf8)) }?["call_key"]?
@@ -209,59 +210,5 @@ import Testing
         request.timeoutInterval = 10
         guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
         return (response as? HTTPURLResponse)?.statusCode
-    }
-}
-
-/// A plain TCP connection, to send a request in pieces.
-final class RawHTTP {
-    let fd: Int32
-
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else { throw StoreError("cannot connect to port \(port)") }
-    }
-
-    deinit { close(fd) }
-
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
-
-    func send(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { throw StoreError("write failed") }
-            offset += n
-        }
-    }
-
-    /// Reads until the response's body (sized by Content-Length) has arrived.
-    func receiveResponse() throws -> String {
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            received += buffer[..<n]
-            let text = String(decoding: received, as: UTF8.self)
-            if let end = text.range(of: "\r\n\r\n"),
-                let lengthLine = text[..<end.lowerBound].split(separator: "\r\n").first(where: {
-                    $0.lowercased().hasPrefix("content-length:")
-                }),
-                let length = Int(lengthLine.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)),
-                text.utf8.count - text.utf8.distance(from: text.startIndex, to: end.upperBound) >= length
-            {
-                return text
-            }
-        }
-        return String(decoding: received, as: UTF8.self)
     }
 }

@@ -141,7 +141,8 @@ func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     }
 }
 
-/// A raw TCP connection on loopback that can send a request as slowly as a slowloris does.
+/// A raw TCP connection on loopback that can send a request in pieces, or as slowly as a slowloris
+/// does (also used by `ReloadTests`).
 final class SlowClient: @unchecked Sendable {
     let fd: Int32
     /// Bytes sent by the trickling thread, and whether it should stop.
