@@ -75,9 +75,10 @@ import Testing
     }
 
     @Test func aClientTricklingItsBodyIsCutOffAndCounted() async throws {
-        // The idle timeout (500 ms) is shorter than the pauses between bytes (100 ms) only in name:
-        // each byte resets it, which is why the body has a deadline of its own.
-        try await Self.serving("idle_timeout: 500ms, header_timeout: 1s, body_timeout: 2s") { port, h in
+        // Each byte (one per 100 ms) resets the idle timeout, so without a deadline of its own the
+        // body would never be cut off. The idle timeout (1.5 s) is far above the pauses, so a busy
+        // machine delaying the trickling thread does not close the connection as idle first.
+        try await Self.serving("idle_timeout: 1500ms, header_timeout: 1s, body_timeout: 2s") { port, h in
             let client = try SlowClient(port: port)
             try client.send(
                 Array(
