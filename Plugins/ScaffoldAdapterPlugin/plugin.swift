@@ -164,7 +164,7 @@ struct Scaffold {
 
             @Test func theSampleBecomesACompletedCall() throws {
                 let body = try Data(contentsOf: PackageRoot.path("Tests/Fixtures/__name__/call-ended.json"))
-                let request = IngestRequest(contentType: "application/json", body: Array(body))
+                let request = InboundRequest(contentType: "application/json", body: Array(body))
                 guard case .events(let events) = try Self.pipeline().process(request, receivedAt: Golden.receivedAt) else {
                     Issue.record("a handshake, not events")
                     return
@@ -180,8 +180,8 @@ struct Scaffold {
             }
 
             @Test func aBodyThatIsNotJSONIsRefused() throws {
-                let request = IngestRequest(contentType: "application/json", body: Array("not json".utf8))
-                #expect(throws: IngestError.self) { try Self.pipeline().process(request, receivedAt: Golden.receivedAt) }
+                let request = InboundRequest(contentType: "application/json", body: Array("not json".utf8))
+                #expect(throws: GatewayError.self) { try Self.pipeline().process(request, receivedAt: Golden.receivedAt) }
             }
         }
 

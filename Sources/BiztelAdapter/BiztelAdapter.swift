@@ -21,7 +21,7 @@ public struct BiztelAdapter: VendorAdapter {
 
     public var functions: [MappingFunction] { [Self.monitorLink] }
 
-    public func input(from request: IngestRequest, source: SourceSettings) throws(IngestError) -> AdapterInput {
+    public func input(from request: InboundRequest, source: SourceSettings) throws(GatewayError) -> AdapterInput {
         var object = FormURLEncoding.object(request.query)
         let body = request.body.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         if !body.isEmpty {

@@ -31,7 +31,7 @@ public struct MapBenchmark {
     /// Runs for about `seconds` after a short warm-up.
     public func run() throws -> Result {
 
-        let request = IngestRequest(contentType: "application/json", body: payload)
+        let request = InboundRequest(contentType: "application/json", body: payload)
         let receivedAt = Timestamp.now
         var sink = 0
         func once() throws -> Int {
@@ -73,7 +73,7 @@ public struct MapBenchmark {
         var events: [CallEvent] = []
         let receivedAt = Timestamp.now
         let mapTime = try Self.time(iterations) {
-            events = try pipeline.mapping.events(from: parsed, source: pipeline.settings, receivedAt: receivedAt)
+            events = try pipeline.events(from: .tape(parsed), receivedAt: receivedAt)
         }
         var size = 0
         let encodeTime = try Self.time(iterations) { for event in events { size &+= event.jsonBytes().count } }

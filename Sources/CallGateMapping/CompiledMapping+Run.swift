@@ -20,7 +20,8 @@ extension CompiledMapping {
     ///   - input: the vendor payload as the adapter turned it into JSON.
     ///   - source: the settings of the source that received it.
     ///   - receivedAt: the receipt time (used for `received_at` and `time_fallback: receipt`).
-    /// - Returns: one event per selected element, with ids, `call_key` and revision 1.
+    /// - Returns: one event per selected element, with revision 1 and without `id` and `call_key`,
+    ///   which `EventIdentity` (the Normalize stage) derives from it.
     public func events(from input: JSONValue, source: SourceSettings, receivedAt: Timestamp) throws(MappingError)
         -> [CallEvent]
     {
@@ -146,13 +147,11 @@ extension CompiledMapping {
             }
         }
         var record = try CallRecord(callSlots: slots, context: context)
-        record.callKey = EventIdentity.callKey(source: source.id, vendorCallId: record.vendorCallId)
         record.recomputeDurations()
-        var event = CallEvent(
+        // The call key and the event id are the Normalize stage's (`EventIdentity`).
+        return CallEvent(
             id: "", type: type, time: eventTime, timeSource: timeSource, receivedAt: receivedAt, source: source.id,
             vendor: vendor, vendorEvent: vendorEventText, call: record)
-        EventIdentity.assignId(&event)
-        return event
     }
 
     static func join(_ components: [String]) -> String {

@@ -148,11 +148,10 @@ package struct FieldReader {
         var out: [T] = []
         out.reserveCapacity(a.count)
         for (i, element) in a.enumerated() {
-            if let item = try Self.nested(key) { () throws(FieldError) in
+            let item = try Self.nested(key) { () throws(FieldError) in
                 try Self.nested("[\(i)]") { () throws(FieldError) in try body(element) }
-            } {
-                out.append(item)
             }
+            if let item { out.append(item) }
         }
         return out
     }

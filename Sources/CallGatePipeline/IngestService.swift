@@ -1,8 +1,10 @@
+import CallGateAuth
 import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGateReceive
+import HTTPTypes
 import Logging
 
 /// One configured source, ready to take requests.
@@ -25,7 +27,7 @@ package struct IngestSource: Sendable {
 /// authentication, the adapter and mapping, quarantine, and the durable commit before the answer.
 public struct IngestService: Sendable {
     package let sources: [String: IngestSource]
-    let store: any CallStore
+    let store: any IngestStore
     let routes: SinkRoutes
     let logger: Logger
     let metrics: GatewayMetrics
@@ -40,7 +42,7 @@ public struct IngestService: Sendable {
     /// - Throws: `GatewayStartError` for settings that cannot run (bad CIDR, a source without auth
     ///   on a non-loopback address).
     public init(
-        normalizer: Normalizer, store: any CallStore, logger: Logger, metrics: GatewayMetrics = GatewayMetrics(),
+        normalizer: Normalizer, store: any IngestStore, logger: Logger, metrics: GatewayMetrics = GatewayMetrics(),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now }, seenWebhookIDs: SeenWebhookIDs = SeenWebhookIDs()
     ) throws(GatewayStartError) {
         self.seenWebhookIDs = seenWebhookIDs
@@ -118,43 +120,44 @@ public struct IngestService: Sendable {
 
     /// The checks made before the body is read: a configured source (else 404) that takes the
     /// method (POST; GET too for BIZTEL; else 405).
-    public func admit(source: String, method: String) -> Admission {
+    public func admit(source: String, method: HTTPRequest.Method) -> Admission {
         guard let admitted = sources[source] else {
-            return .refused(.error(404, "unknown_source", "no source '\(source)' is configured"))
+            return .refused(.error(.unknownSource, "no source '\(source)' is configured"))
         }
-        if method == "GET", !allowsGET(source) {
-            return .refused(.error(405, "method_not_allowed", "source '\(source)' takes POST"))
+        if method == .get, !allowsGET(source) {
+            return .refused(.error(.methodNotAllowed, "source '\(source)' takes POST"))
         }
         return .admitted(AdmittedSource(source: admitted))
     }
 
     /// The answer to a body larger than `limit` bytes (413).
     public static func tooLarge(_ limit: Int) -> GatewayResponse {
-        .error(413, "body_too_large", "the body is larger than \(limit) bytes (max_body_bytes)")
+        .error(.bodyTooLarge, "the body is larger than \(limit) bytes (max_body_bytes)")
     }
 
     /// Handles one request. Never throws: every failure is an answer with a stable code. `logger`
     /// is the request's (it carries the request id).
-    public func handle(_ request: IngestHTTPRequest, logger: Logger? = nil) async -> GatewayResponse {
+    public func handle(_ request: InboundRequest, source: String, logger: Logger? = nil) async -> GatewayResponse {
         let response: GatewayResponse
-        switch admit(source: request.source, method: request.method) {
+        switch admit(source: source, method: request.method) {
         case .refused(let refusal): response = refusal
         case .admitted(let admitted) where request.body.count > admitted.maxBodyBytes:
             response = Self.tooLarge(admitted.maxBodyBytes)
-        case .admitted(let admitted): return await handle(request, admitted: admitted, logger: logger)
+        case .admitted(let admitted):
+            return await handle(request, source: source, admitted: admitted, logger: logger)
         }
-        count(response, source: request.source, logger: logger)
+        count(response, source: source, logger: logger)
         return response
     }
 
     /// `handle` for a request the HTTP layer admitted with `admit` and whose body it read within
     /// the source's `maxBodyBytes`.
-    public func handle(_ request: IngestHTTPRequest, admitted: AdmittedSource, logger: Logger? = nil) async
-        -> GatewayResponse
-    {
+    public func handle(
+        _ request: InboundRequest, source: String, admitted: AdmittedSource, logger: Logger? = nil
+    ) async -> GatewayResponse {
         let logger = logger ?? self.logger
         let response = await process(request, admitted.source, logger: logger)
-        count(response, source: request.source, logger: logger)
+        count(response, source: source, logger: logger)
         return response
     }
 
@@ -167,14 +170,15 @@ public struct IngestService: Sendable {
         metrics.ingestRequest(source: sources[source] == nil ? "unknown" : source, status: response.status)
     }
 
-    func process(_ request: IngestHTTPRequest, _ source: IngestSource, logger: Logger) async -> GatewayResponse {
+    func process(_ request: InboundRequest, _ source: IngestSource, logger: Logger) async -> GatewayResponse {
         let receivedAt = now()
+        let id = source.pipeline.config.id
+        var request = request
+        request.limits = limits
         // The query as authentication reads it (an unreadable one is refused by `normalize`, and
         // handled like an unreadable body: kept when the sender is authenticated by other means).
-        let query = (try? FormURLEncoding.decode(request.rawQuery ?? "", maxFields: limits.maxFormFields)) ?? []
-        let authRequest = AuthRequest(
-            headers: request.headers, query: query.map { (name: $0.0, value: $0.1) }, body: request.body,
-            payload: nil, peer: request.peer, rawQuery: request.rawQuery)
+        var authRequest = request
+        authRequest.query = (try? FormURLEncoding.decode(request.rawQuery ?? "", maxFields: limits.maxFormFields)) ?? []
         // Nothing is parsed for a client outside `allow_ips`, nor, where credentials do not come
         // in the payload, for one without them.
         if let failure = ipFailure(source, authRequest) { return failure }
@@ -185,51 +189,48 @@ public struct IngestService: Sendable {
         let webhookID =
             source.authenticator.usesStandardWebhooks && source.authenticatesFirst ? request.header("webhook-id") : nil
         if let webhookID,
-            let answer = seenWebhookIDs.answer(source: request.source, id: webhookID, now: receivedAt)
+            let answer = seenWebhookIDs.answer(source: id, id: webhookID, now: receivedAt)
         {
             logger.info(
-                "webhook-id seen before; answered as a duplicate", metadata: ["source": .string(request.source)])
-            metrics.duplicate(source: request.source)
+                "webhook-id seen before; answered as a duplicate", metadata: ["source": .string(id)])
+            metrics.duplicate(source: id)
             return GatewayResponse(status: 200, body: answer)
         }
-        let contentType = request.header("content-type")
-        let raw = RawRequest(
-            method: request.method, contentType: contentType, query: request.rawQuery, body: request.body,
-            limits: limits)
+        let contentType = request.contentType
         // Where credentials come in the payload, they are checked on the input, before mapping.
-        let authenticate: ((MappingInput) throws(AuthFailure) -> Void)? =
+        let authenticate: ((MappingInput) throws(GatewayError) -> Void)? =
             source.authenticatesFirst
             ? nil
-            : { input throws(AuthFailure) in
+            : { input throws(GatewayError) in
                 var authenticated = authRequest
                 if source.authenticator.readsPayload { authenticated.payload = input.json }
                 try source.authenticator.authenticate(authenticated, now: receivedAt)
             }
         let normalized: SourcePipeline.Normalized
         do throws(SourcePipeline.NormalizeError) {
-            normalized = try source.pipeline.normalize(raw, receivedAt: receivedAt, authenticate: authenticate)
+            normalized = try source.pipeline.normalize(request, receivedAt: receivedAt, authenticate: authenticate)
         } catch {
             switch error.failure {
             case .refused(let failure):
-                return reject(failure, source: request.source, logger)
+                return reject(failure, source: id, logger)
             case .unmappable(let failure):
                 return await quarantine(
-                    request, contentType, query: error.query, receivedAt, failure, logger: logger)
+                    request, source: id, contentType, query: error.query, receivedAt, failure, logger: logger)
             case .unreadable(let failure):
                 if failure.kind == .unsupportedMediaType { return .error(failure) }
                 // A malformed body is kept only when its sender is authenticated without reading it.
                 if !source.authenticatesFirst {
-                    do throws(AuthFailure) {
+                    do throws(GatewayError) {
                         try source.authenticator.authenticate(authRequest, now: receivedAt)
                     } catch let refusal {
                         if !source.payloadOnlyAuth || refusal.status == 403 {
-                            return reject(refusal, source: request.source, logger)
+                            return reject(refusal, source: id, logger)
                         }
                         return .error(failure)
                     }
                 }
                 return await quarantine(
-                    request, contentType, query: error.query, receivedAt, failure, logger: logger)
+                    request, source: id, contentType, query: error.query, receivedAt, failure, logger: logger)
             }
         }
         let events: [CallEvent]
@@ -241,7 +242,7 @@ public struct IngestService: Sendable {
             events = mapped
         }
         let record = IngestRecord(
-            source: request.source, receivedAt: receivedAt, contentType: contentType,
+            source: id, receivedAt: receivedAt, contentType: contentType,
             query: normalized.query, body: request.body, events: events, routes: routes)
         let outcome: IngestOutcome
         let started = ContinuousClock.now
@@ -251,35 +252,35 @@ public struct IngestService: Sendable {
         } catch {
             // Store errors carry no statement arguments, so no payload or secret.
             logger.error(
-                "store write failed", metadata: ["source": .string(request.source), "error": "\(error)"])
-            return .error(503, "store_unavailable", "the request could not be stored; retry later")
+                "store write failed", metadata: ["source": .string(id), "error": "\(error)"])
+            return .error(.storeUnavailable, "the request could not be stored; retry later")
         }
         if outcome.isDuplicate {
-            metrics.duplicate(source: request.source)
+            metrics.duplicate(source: id)
         } else {
             metrics.eventsStored(
-                source: request.source, types: outcome.events.filter { !$0.duplicate }.map(\.event.type.rawValue))
+                source: id, types: outcome.events.filter { !$0.duplicate }.map(\.type.rawValue))
             await wakeups.signal(outcome.sinks)
         }
         if let webhookID, !outcome.events.isEmpty {
             var again = outcome
             for i in again.events.indices { again.events[i].duplicate = true }
             seenWebhookIDs.remember(
-                source: request.source, id: webhookID, answer: Self.acceptance(again), now: receivedAt)
+                source: id, id: webhookID, answer: Self.acceptance(again), now: receivedAt)
         }
         return GatewayResponse(status: 200, body: Self.acceptance(outcome))
     }
 
-    func ipFailure(_ source: IngestSource, _ request: AuthRequest) -> GatewayResponse? {
+    func ipFailure(_ source: IngestSource, _ request: InboundRequest) -> GatewayResponse? {
         do {
             try source.authenticator.checkAddress(request)
             return nil
         } catch {
-            return .error(error.status, error.code, error.answer)
+            return .error(error.kind, error.answer)
         }
     }
 
-    func authFailure(_ source: IngestSource, _ request: AuthRequest, _ now: Timestamp, _ logger: Logger)
+    func authFailure(_ source: IngestSource, _ request: InboundRequest, _ now: Timestamp, _ logger: Logger)
         -> GatewayResponse?
     {
         do {
@@ -291,23 +292,23 @@ public struct IngestService: Sendable {
     }
 
     /// The answer to a refused request: generic for a 401; the detail goes to the log only.
-    func reject(_ failure: AuthFailure, source: String, _ logger: Logger) -> GatewayResponse {
+    func reject(_ failure: GatewayError, source: String, _ logger: Logger) -> GatewayResponse {
         logger.notice(
             "request refused", metadata: ["source": .string(source), "reason": .string(failure.message)])
-        return .error(failure.status, failure.code, failure.answer)
+        return .error(failure.kind, failure.answer)
     }
 
     func quarantine(
-        _ request: IngestHTTPRequest, _ contentType: String?, query: String?, _ receivedAt: Timestamp,
-        _ error: IngestError, logger: Logger
+        _ request: InboundRequest, source: String, _ contentType: String?, query: String?, _ receivedAt: Timestamp,
+        _ error: GatewayError, logger: Logger
     ) async -> GatewayResponse {
         let entry = QuarantineEntry(
-            source: request.source, receivedAt: receivedAt, contentType: contentType,
+            source: source, receivedAt: receivedAt, contentType: contentType,
             query: query, body: request.body, status: error.status, code: error.code,
             error: error.message)
         do {
             let id = try await store.quarantine(entry)
-            metrics.quarantined(source: request.source)
+            metrics.quarantined(source: source)
             var response = GatewayResponse.error(error)
             response.body = JSONWriter.compact.bytes([
                 "error": [
@@ -317,8 +318,8 @@ public struct IngestService: Sendable {
             return response
         } catch {
             logger.error(
-                "quarantine write failed", metadata: ["source": .string(request.source), "error": "\(error)"])
-            return .error(503, "store_unavailable", "the request could not be stored; retry later")
+                "quarantine write failed", metadata: ["source": .string(source), "error": "\(error)"])
+            return .error(.storeUnavailable, "the request could not be stored; retry later")
         }
     }
 
@@ -329,14 +330,14 @@ public struct IngestService: Sendable {
         var o = JSONObject()
         o["status"] = .string(outcome.events.isEmpty ? "ignored" : (outcome.isDuplicate ? "duplicate" : "accepted"))
         if let first = outcome.events.first {
-            o["id"] = .string(first.event.id)
-            o["call_key"] = .string(first.event.call.callKey)
+            o["id"] = .string(first.id)
+            o["call_key"] = .string(first.callKey)
         }
         o["events"] = .array(
             outcome.events.map { stored in
                 [
-                    "id": .string(stored.event.id), "type": .string(stored.event.type.rawValue),
-                    "call_key": .string(stored.event.call.callKey), "revision": .int(Int64(stored.event.revision)),
+                    "id": .string(stored.id), "type": .string(stored.type.rawValue),
+                    "call_key": .string(stored.callKey), "revision": .int(Int64(stored.revision)),
                     "duplicate": .bool(stored.duplicate),
                 ]
             })

@@ -44,7 +44,7 @@ extension AdminAPI {
 
     func showQuarantine(_ id: Int64) async throws -> GatewayResponse {
         guard let entry = try await store.quarantineEntry(id: id) else {
-            throw AdminError(status: 404, code: "not_found", message: "no quarantined payload \(id)")
+            throw GatewayError(.notFound, message: "no quarantined payload \(id)")
         }
         return Self.json(Self.json(entry, withBody: true))
     }
@@ -53,16 +53,16 @@ extension AdminAPI {
     /// now, 422 with the error when it still does not.
     func replayQuarantine(_ id: Int64) async throws -> GatewayResponse {
         guard let entry = try await store.quarantineEntry(id: id) else {
-            throw AdminError(status: 404, code: "not_found", message: "no quarantined payload \(id)")
+            throw GatewayError(.notFound, message: "no quarantined payload \(id)")
         }
         if entry.resolvedAt != nil {
-            throw AdminError(status: 409, code: "already_replayed", message: "quarantined payload \(id) was replayed")
+            throw GatewayError(.alreadyReplayed, message: "quarantined payload \(id) was replayed")
         }
         let service = state.current.service
         var report = Replayer.Report()
-        try await Replayer(service: service).replay(entry, now: .now, into: &report)
+        try await Replayer(service: service, history: store).replay(entry, now: .now, into: &report)
         if let failure = report.failed.first {
-            throw AdminError(status: 422, code: "unmappable_payload", message: failure.error)
+            throw GatewayError(.unmappablePayload, message: failure.error)
         }
         await service.wakeups.signalAll()
         return Self.json([
@@ -74,7 +74,7 @@ extension AdminAPI {
     /// A call's merged record and its stored events, newest first.
     func call(_ key: String) async throws -> GatewayResponse {
         guard let record = try await store.call(key: key) else {
-            throw AdminError(status: 404, code: "not_found", message: "no call '\(key)'")
+            throw GatewayError(.notFound, message: "no call '\(key)'")
         }
         let events = try await store.events(callKey: key, limit: 1000)
         return Self.json(["call_key": .string(key), "call": record.json, "events": .array(events.map(\.json))])
@@ -85,19 +85,19 @@ extension AdminAPI {
     /// is not checked (the admin token stands for it).
     func map(_ request: Request, _ context: GatewayContext) async throws -> GatewayResponse {
         guard let id = request.uri.queryParameters.get("source").map({ String($0) }) else {
-            throw AdminError.badRequest("source is required: POST /v1/admin/map?source=ID")
+            throw GatewayError.badRequest("source is required: POST /v1/admin/map?source=ID")
         }
         let service = state.current.service
         guard let source = service.sources[id] else {
-            throw AdminError(status: 404, code: "unknown_source", message: "no source '\(id)' is configured")
+            throw GatewayError(.unknownSource, message: "no source '\(id)' is configured")
         }
         let limit = source.maxBodyBytes
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limit)
         } catch {
-            throw AdminError(
-                status: 413, code: "body_too_large", message: "the body is larger than \(limit) bytes (max_body_bytes)")
+            throw GatewayError(
+                .bodyTooLarge, message: "the body is larger than \(limit) bytes (max_body_bytes)")
         }
         let ingest = MapRequest.raw(
             body: Array(buffer: body), query: request.uri.queryParameters.get("query").map { String($0) },
@@ -110,7 +110,7 @@ extension AdminAPI {
             }
             events = mapped
         } catch {
-            throw AdminError(status: error.status, code: error.code, message: error.message)
+            throw error.error
         }
         return Self.json(["events": .array(events.map(\.json))])
     }

@@ -13,13 +13,13 @@ import Hummingbird
 /// the last id of the page, passed back as `after`.
 struct AdminAPI: Sendable {
     let state: GatewayState
-    let store: any CallStore
+    let store: any StoreAdministration
 
     var config: CallGateConfig { state.current.config }
 
     func register(on router: Router<GatewayContext>) {
         let admin = router.group("/v1/admin").add(middleware: TokenMiddleware.admin(state))
-            .add(middleware: AdminErrorMiddleware())
+            .add(middleware: RefusalMiddleware())
         admin.get("/deliveries") { request, _ in try await listDeliveries(request).http }
         admin.get("/deliveries/:id") { _, context in try await showDelivery(try Self.id(context)).http }
         admin.post("/deliveries/:id/replay") { _, context in try await replayDelivery(try Self.id(context)).http }
@@ -38,9 +38,9 @@ struct AdminAPI: Sendable {
         admin.post("/map") { request, context in try await map(request, context).http }
     }
 
-    /// Turns what a handler throws into its answer: an `AdminError` as itself, anything else (the
+    /// Turns what a handler throws into its answer: a `GatewayError` as itself, anything else (the
     /// store failing) as 503. Runs after `TokenMiddleware`, so only for authenticated requests.
-    struct AdminErrorMiddleware: RouterMiddleware {
+    struct RefusalMiddleware: RouterMiddleware {
         typealias Context = GatewayContext
 
         func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -48,21 +48,11 @@ struct AdminAPI: Sendable {
         {
             do {
                 return try await next(request, context)
-            } catch let error as AdminError {
-                return GatewayResponse.error(error.status, error.code, error.message).http
+            } catch let error as GatewayError {
+                return GatewayResponse.error(error).http
             } catch {
-                return GatewayResponse.error(503, "store_unavailable", "the store cannot be read or written").http
+                return GatewayResponse.error(.storeUnavailable, "the store cannot be read or written").http
             }
-        }
-    }
-
-    struct AdminError: Error {
-        var status: Int
-        var code: String
-        var message: String
-
-        static func badRequest(_ message: String) -> AdminError {
-            AdminError(status: 400, code: "bad_request", message: message)
         }
     }
 
@@ -73,7 +63,7 @@ struct AdminAPI: Sendable {
     /// The `:id` path parameter as a row id.
     static func id(_ context: GatewayContext) throws -> Int64 {
         let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text), id > 0 else { throw AdminError.badRequest("the id must be a positive integer") }
+        guard let id = Int64(text), id > 0 else { throw GatewayError.badRequest("the id must be a positive integer") }
         return id
     }
 
@@ -84,7 +74,7 @@ struct AdminAPI: Sendable {
     {
         guard let text = request.uri.queryParameters.get(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw AdminError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
+            throw GatewayError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }
@@ -94,7 +84,7 @@ struct AdminAPI: Sendable {
         switch request.uri.queryParameters.get(name) {
         case nil, "false": false
         case "true": true
-        default: throw AdminError.badRequest("\(name) must be true or false")
+        default: throw GatewayError.badRequest("\(name) must be true or false")
         }
     }
 
@@ -123,7 +113,7 @@ struct AdminAPI: Sendable {
         var query = DeliveryQuery()
         if let text = request.uri.queryParameters.get("status") {
             guard let status = DeliveryStatus(rawValue: text) else {
-                throw AdminError.badRequest("status must be pending, delivered or dead")
+                throw GatewayError.badRequest("status must be pending, delivered or dead")
             }
             query.status = status
         }
@@ -138,7 +128,7 @@ struct AdminAPI: Sendable {
 
     func showDelivery(_ id: Int64) async throws -> GatewayResponse {
         guard let row = try await store.delivery(id: id) else {
-            throw AdminError(status: 404, code: "not_found", message: "no delivery \(id)")
+            throw GatewayError(.notFound, message: "no delivery \(id)")
         }
         var json = Self.json(row).objectValue ?? JSONObject()
         json["attempts_made"] = .array(
@@ -164,7 +154,7 @@ struct AdminAPI: Sendable {
     /// Sends one row again now, whatever its status (a delivered one is delivered again).
     func replayDelivery(_ id: Int64) async throws -> GatewayResponse {
         guard let row = try await store.replayDelivery(id: id, now: .now) else {
-            throw AdminError(status: 404, code: "not_found", message: "no delivery \(id)")
+            throw GatewayError(.notFound, message: "no delivery \(id)")
         }
         await state.current.service.wakeups.signal([row.sink])
         return Self.json(Self.json(row))
@@ -174,12 +164,13 @@ struct AdminAPI: Sendable {
     func replayDead(_ request: Request) async throws -> GatewayResponse {
         let sink = request.uri.queryParameters.get("sink").map { String($0) }
         if let sink, !config.sinks.contains(where: { $0.id == sink }) {
-            throw AdminError(status: 404, code: "unknown_sink", message: "no sink '\(sink)' is configured")
+            throw GatewayError(.unknownSink, message: "no sink '\(sink)' is configured")
         }
         var since: Timestamp?
         if let text = request.uri.queryParameters.get("since") {
             guard let time = Timestamp(rfc3339: String(text)) else {
-                throw AdminError.badRequest("since must be an RFC 3339 time with its offset, e.g. 2026-11-01T00:00:00Z")
+                throw GatewayError.badRequest(
+                    "since must be an RFC 3339 time with its offset, e.g. 2026-11-01T00:00:00Z")
             }
             since = time
         }
@@ -205,7 +196,7 @@ struct AdminAPI: Sendable {
 
     func setSink(_ id: String, disabled: Bool) async throws -> GatewayResponse {
         guard config.sinks.contains(where: { $0.id == id }) else {
-            throw AdminError(status: 404, code: "unknown_sink", message: "no sink '\(id)' is configured")
+            throw GatewayError(.unknownSink, message: "no sink '\(id)' is configured")
         }
         try await store.setSink(
             id, disabled: disabled, reason: disabled ? "disabled through the admin API" : nil, at: .now)

@@ -118,10 +118,9 @@ public struct Gateway: Sendable {
             // The configuration at the start of the request serves it to the end, across a reload.
             let service = state.current.service
             let source = context.parameters.get("source") ?? ""
-            let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
             // An unknown source (404) or a refused method (405) is answered before the body is read.
             let admitted: IngestService.AdmittedSource
-            switch service.admit(source: source, method: request.method.rawValue) {
+            switch service.admit(source: source, method: request.method) {
             case .refused(let refusal):
                 service.count(refusal, source: source, logger: context.requestLogger)
                 return refusal.http
@@ -143,15 +142,15 @@ public struct Gateway: Sendable {
             } catch {
                 // Cut off by `server.body_timeout` (the connection has already been answered 408
                 // and is closing) or the client went away: nothing to store.
-                let cut = GatewayResponse.error(408, "body_timeout", "the request body did not arrive in time")
+                let cut = GatewayResponse.error(.bodyTimeout, "the request body did not arrive in time")
                 service.count(cut, source: source)
                 return cut.http
             }
             let response = await service.handle(
-                IngestHTTPRequest(
-                    source: source, method: request.method.rawValue, headers: headers, rawQuery: request.uri.query,
+                InboundRequest(
+                    method: request.method, headers: request.headers, rawQuery: request.uri.query,
                     body: Array(buffer: body), peer: context.peer),
-                admitted: admitted, logger: context.requestLogger)
+                source: source, admitted: admitted, logger: context.requestLogger)
             return response.http
         }
         router.post("/v1/ingest/:source", use: ingest)

@@ -19,7 +19,13 @@ public actor MemoryStore: CallStore {
 
         func snapshot(_ reads: LedgerReads) -> LedgerSnapshot {
             var snapshot = LedgerSnapshot()
-            for id in reads.eventIds { snapshot.events[id] = eventIndex[id].map { events[$0].event } }
+            for id in reads.eventIds {
+                snapshot.events[id] = eventIndex[id].map {
+                    let event = events[$0].event
+                    return StoredEvent(
+                        duplicate: id, type: event.type, callKey: event.call.callKey, revision: event.revision)
+                }
+            }
             for leg in reads.legs {
                 let latest = events.filter {
                     $0.event.source == leg.source && $0.leg == leg.leg && $0.event.type == leg.type

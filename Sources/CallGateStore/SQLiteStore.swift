@@ -239,9 +239,14 @@ struct SQLiteTransaction {
 
     func snapshot(_ reads: LedgerReads) throws -> LedgerSnapshot {
         var snapshot = LedgerSnapshot()
-        let event = try db.cachedStatement(sql: "SELECT json FROM event WHERE id = ?")
+        // A stored event is a duplicate: its columns say all the answer needs, its JSON is not read.
+        let event = try db.cachedStatement(sql: "SELECT type, call_key, revision FROM event WHERE id = ?")
         for id in reads.eventIds {
-            if let data = try Data.fetchOne(event, arguments: [id]) { snapshot.events[id] = try Self.decodeEvent(data) }
+            if let row = try Row.fetchOne(event, arguments: [id]) {
+                snapshot.events[id] = StoredEvent(
+                    duplicate: id, type: EventType(rawValue: row["type"]), callKey: row["call_key"],
+                    revision: row["revision"])
+            }
         }
         let revision = try db.cachedStatement(
             sql: "SELECT MAX(revision) FROM event WHERE source = ? AND leg = ? AND type = ?")

@@ -20,7 +20,7 @@ public struct MiiTelAdapter: VendorAdapter {
     /// Longest challenge token echoed back; MiiTel's are short hex strings.
     static let maximumChallengeLength = 256
 
-    public func input(from request: IngestRequest, source: SourceSettings) throws(IngestError) -> AdapterInput {
+    public func input(from request: InboundRequest, source: SourceSettings) throws(GatewayError) -> AdapterInput {
         let payload = MappingInput.tape(try request.jsonObjectTape())
         if let challenge = payload["challenge"], payload["call"] == nil {
             return .handshake(try Self.answer(challenge))
@@ -30,7 +30,7 @@ public struct MiiTelAdapter: VendorAdapter {
 
     /// Echoes the challenge token. Only hex (and the `-`/`_` some test tools add) is echoed, so the
     /// endpoint cannot be used to reflect arbitrary content.
-    static func answer(_ challenge: JSONValue) throws(IngestError) -> HandshakeResponse {
+    static func answer(_ challenge: JSONValue) throws(GatewayError) -> HandshakeResponse {
         guard case .string(let token) = challenge, !token.isEmpty, token.utf8.count <= maximumChallengeLength,
             token.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit || $0 == "-" || $0 == "_" })
         else {

@@ -18,7 +18,7 @@ public struct TwilioAdapter: VendorAdapter {
 
     public init() {}
 
-    public func input(from request: IngestRequest, source: SourceSettings) throws(IngestError) -> AdapterInput {
+    public func input(from request: InboundRequest, source: SourceSettings) throws(GatewayError) -> AdapterInput {
         guard request.isForm else {
             throw .unsupportedMediaType(
                 "Twilio posts application/x-www-form-urlencoded, not \(request.mediaType ?? "an untyped body")")
@@ -53,19 +53,19 @@ public struct TwilioAdapter: VendorAdapter {
                 "auth.vendor_signature.url is required for Twilio: the callback URL exactly as configured in Twilio (https://…/v1/ingest/ID), since Twilio signs it"
             )
         }
-        let keys = settings.secrets.map { Array($0.value.utf8) }
-        return VendorSignatureVerifier(expectation: "an X-Twilio-Signature", header: "X-Twilio-Signature") { request in
-            guard let presented = request.header("X-Twilio-Signature").flatMap({ Base64.decode($0) }) else {
-                return false
-            }
-            let message = TwilioSignature.message(url: url, rawQuery: request.rawQuery, body: request.body)
-            return keys.contains { HMACDigest.constantTimeEqual(HMACDigest.sha1(key: $0, message: message), presented) }
+        // Base64 of HMAC-SHA1 with the auth token.
+        return VendorSignatureVerifier(
+            expectation: "an X-Twilio-Signature", header: "X-Twilio-Signature", algorithm: .sha1, encoding: .base64,
+            keys: settings.secrets.map { Array($0.value.utf8) }
+        ) { request in
+            TwilioSignature.message(url: url, rawQuery: request.rawQuery, body: request.body)
         }
     }
 }
 
 /// What Twilio signs (twilio.com/docs/usage/security): the full URL it requested (with its query
-/// string), then each POST parameter's name and value, sorted by name, with no delimiters.
+/// string), then each POST parameter's name and value, sorted by name, with no delimiters. The
+/// signature is the base64 HMAC-SHA1 of it with the account's auth token.
 public enum TwilioSignature {
     public static func message(url: String, rawQuery: String?, body: [UInt8]) -> [UInt8] {
         var text = url
@@ -73,12 +73,6 @@ public enum TwilioSignature {
         let parameters = (try? FormURLEncoding.decode(body)) ?? []
         for (name, value) in parameters.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { text += name + value }
         return Array(text.utf8)
-    }
-
-    /// The signature for `authToken` (base64 HMAC-SHA1 of `message`).
-    public static func signature(authToken: String, url: String, rawQuery: String?, body: [UInt8]) -> String {
-        Base64.encode(
-            HMACDigest.sha1(key: Array(authToken.utf8), message: message(url: url, rawQuery: rawQuery, body: body)))
     }
 }
 

@@ -156,7 +156,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 } catch {
                     throw CLIError("\(error)")
                 }
-                let replayer = Replayer(service: service)
+                let replayer = Replayer(service: service, history: store)
                 let bar = ProgressBar()
                 let report =
                     quarantined

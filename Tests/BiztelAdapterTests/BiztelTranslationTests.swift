@@ -11,9 +11,9 @@ import Testing
 
 /// The BIZTEL rules of Docs/vendors/biztel.md, asserted on the shipped mapping and adapter.
 @Suite struct BiztelTranslationTests {
-    static func request(query: String, body: String = "", contentType: String? = nil) throws -> IngestRequest {
-        IngestRequest(
-            method: body.isEmpty ? "GET" : "POST", contentType: contentType, query: try FormURLEncoding.decode(query),
+    static func request(query: String, body: String = "", contentType: String? = nil) throws -> InboundRequest {
+        InboundRequest(
+            method: body.isEmpty ? .get : .post, contentType: contentType, query: try FormURLEncoding.decode(query),
             body: Array(body.utf8))
     }
 
@@ -93,21 +93,21 @@ import Testing
     @Test func badRequestsAreRejected() throws {
         let adapter = BiztelAdapter()
         let source = SourceSettings(id: "biztel", adapter: "biztel", region: "JP")
-        #expect(throws: IngestError.self) {
-            _ = try adapter.input(from: IngestRequest(contentType: nil, body: []), source: source)
+        #expect(throws: GatewayError.self) {
+            _ = try adapter.input(from: InboundRequest(contentType: nil, body: []), source: source)
         }
-        #expect(throws: IngestError.self) {
+        #expect(throws: GatewayError.self) {
             _ = try adapter.input(
-                from: IngestRequest(contentType: "application/xml", body: Array("<a/>".utf8)), source: source)
+                from: InboundRequest(contentType: "application/xml", body: Array("<a/>".utf8)), source: source)
         }
-        #expect(throws: IngestError.self) {
+        #expect(throws: GatewayError.self) {
             _ = try adapter.input(
-                from: IngestRequest(contentType: "application/json", body: Array("{".utf8)), source: source)
+                from: InboundRequest(contentType: "application/json", body: Array("{".utf8)), source: source)
         }
-        #expect(throws: IngestError.self) { _ = try FormURLEncoding.decode("event=%E7%9D") }
+        #expect(throws: GatewayError.self) { _ = try FormURLEncoding.decode("event=%E7%9D") }
         // An unknown event name and a missing call id are mapping errors (422), not defaults.
         for query in ["event=転送中&id=1", "event=着信&tel=1"] {
-            #expect(throws: IngestError.self) { _ = try Golden.events(Self.request(query: query), source: "biztel") }
+            #expect(throws: GatewayError.self) { _ = try Golden.events(Self.request(query: query), source: "biztel") }
         }
     }
 

@@ -49,8 +49,8 @@ import Testing
         #expect(error?.message == "an object has more than 3 members (limit: max_object_members)")
         #expect(error?.column == 20)
         // The default cap for vendors' requests, through the request a source reads.
-        let big = IngestRequest(contentType: "application/json", body: Self.object((0..<1001).map { "k\($0)" }))
-        let refused = #expect(throws: IngestError.self) { try big.jsonObjectTape() }
+        let big = InboundRequest(contentType: "application/json", body: Self.object((0..<1001).map { "k\($0)" }))
+        let refused = #expect(throws: GatewayError.self) { try big.jsonObjectTape() }
         #expect(refused?.code == "malformed_body")
         #expect(refused?.message.contains("more than 1000 members (limit: max_object_members)") == true)
     }
@@ -71,12 +71,12 @@ import Testing
         #expect(object.count == 20_000)
         #expect(object["f3"] == "last")
         #expect(object.keys.prefix(4) == ["f0", "f1", "f2", "f3"])
-        let error = #expect(throws: IngestError.self) { try FormURLEncoding.decode("a=1&b=2&c=3", maxFields: 2) }
+        let error = #expect(throws: GatewayError.self) { try FormURLEncoding.decode("a=1&b=2&c=3", maxFields: 2) }
         #expect(error?.message == "more than 2 fields in form or query data (limit: max_form_fields)")
-        let request = IngestRequest(
+        let request = InboundRequest(
             contentType: "application/x-www-form-urlencoded", body: Array(text.utf8),
             limits: InputLimits(maxObjectMembers: 10, maxFormFields: 10))
-        #expect(throws: IngestError.self) { try request.formFields() }
+        #expect(throws: GatewayError.self) { try request.formFields() }
     }
 
     @Test func mergeSetsInOrderWithLastValueWinning() {

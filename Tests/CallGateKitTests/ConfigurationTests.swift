@@ -1,3 +1,4 @@
+import CallGateAuth
 import CallGateConfig
 import CallGateFoundation
 import CallGateKit

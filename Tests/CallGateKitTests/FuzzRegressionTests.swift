@@ -48,7 +48,7 @@ import Testing
             let request = try MapRequest.make(body: bytes, query: nil, contentType: nil)
             do {
                 _ = try Golden.process(request, source: source)
-            } catch let error as IngestError {
+            } catch let error as GatewayError {
                 #expect(["malformed_body", "unsupported_media_type", "unmappable_payload"].contains(error.code))
             }
         case "json":

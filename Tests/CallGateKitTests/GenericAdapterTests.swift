@@ -51,7 +51,7 @@ import Testing
         let pipeline = try #require(try Self.normalizer().pipeline(for: "acme"))
         let body =
             #"{"calls":[{"id":7,"dir":"in","state":"done","ts":1718000000000,"caller":"(212) 555-0123","talk":42},{"id":8,"dir":"out","state":"ringing","ts":1718000001500}]}"#
-        let request = IngestRequest(contentType: "application/json", query: [("team", "red")], body: Array(body.utf8))
+        let request = InboundRequest(contentType: "application/json", query: [("team", "red")], body: Array(body.utf8))
         guard case .events(let events) = try pipeline.process(request, receivedAt: Golden.receivedAt) else {
             Issue.record("expected events")
             return

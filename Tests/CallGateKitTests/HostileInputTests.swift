@@ -9,7 +9,7 @@ import CallGateTestSupport
 import Foundation
 import Testing
 
-/// Corrupted and hostile bodies through every source: each must give events or an `IngestError`
+/// Corrupted and hostile bodies through every source: each must give events or a `GatewayError`
 /// with a known code — never a crash, a hang or an event that breaks the model's rules.
 @Suite struct HostileInputTests {
     /// A small deterministic generator (SplitMix64), so a failure reproduces exactly.
@@ -73,7 +73,7 @@ import Testing
                     case .handshake(let response):
                         #expect(response.status == 200)
                     }
-                } catch let error as IngestError {
+                } catch let error as GatewayError {
                     errors += 1
                     #expect(Self.codes.contains(error.code), "\(error)")
                 }
@@ -86,12 +86,12 @@ import Testing
 
     @Test func deepNestingAndHugeNumbersAreRejectedCleanly() throws {
         let deep = Array(String(repeating: "[", count: 100_000).utf8)
-        #expect(throws: IngestError.self) {
-            _ = try Golden.process(IngestRequest(contentType: "application/json", body: deep), source: "miitel")
+        #expect(throws: GatewayError.self) {
+            _ = try Golden.process(InboundRequest(contentType: "application/json", body: deep), source: "miitel")
         }
         let huge = Array(#"{"call": {"id": 1e999999, "details": []}}"#.utf8)
-        #expect(throws: IngestError.self) {
-            _ = try Golden.process(IngestRequest(contentType: "application/json", body: huge), source: "miitel")
+        #expect(throws: GatewayError.self) {
+            _ = try Golden.process(InboundRequest(contentType: "application/json", body: huge), source: "miitel")
         }
     }
 
@@ -105,7 +105,7 @@ import Testing
                 let payload = sample.setting(key, replacements[random.below(replacements.count)])
                 do {
                     _ = try Golden.events(Golden.jsonRequest(payload), source: "udesk")
-                } catch let error as IngestError {
+                } catch let error as GatewayError {
                     #expect(error.code == "unmappable_payload", "\(key): \(error)")
                 }
             }

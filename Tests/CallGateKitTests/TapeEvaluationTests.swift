@@ -29,10 +29,10 @@ import Testing
         let tree = try JSONParser.parse(fixture.body)
         let tape = try JSONTape(parsing: fixture.body)
         let fromTree = Result { () throws -> [CallEvent] in
-            try pipeline.mapping.events(from: tree, source: pipeline.settings, receivedAt: Golden.receivedAt)
+            try pipeline.events(from: .json(tree), receivedAt: Golden.receivedAt)
         }
         let fromTape = Result { () throws -> [CallEvent] in
-            try pipeline.mapping.events(from: tape, source: pipeline.settings, receivedAt: Golden.receivedAt)
+            try pipeline.events(from: .tape(tape), receivedAt: Golden.receivedAt)
         }
         switch (fromTree, fromTape) {
         case (.success(let a), .success(let b)):

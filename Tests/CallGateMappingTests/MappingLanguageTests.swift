@@ -64,11 +64,17 @@ enum MappingLanguage {
         functions: [MappingFunction] = []
     ) throws -> [CallEvent] {
         let mapping = try compile(yaml, functions: functions)
+        // With their call keys and ids, as the Normalize stage gives them.
         let tree = Result { () throws -> [CallEvent] in
-            try mapping.events(from: json(payload), source: source, receivedAt: receivedAt)
+            var events = try mapping.events(from: json(payload), source: source, receivedAt: receivedAt)
+            EventIdentity.assign(&events)
+            return events
         }
         let tape = Result { () throws -> [CallEvent] in
-            try mapping.events(from: JSONTape(parsing: Array(payload.utf8)), source: source, receivedAt: receivedAt)
+            var events = try mapping.events(
+                from: JSONTape(parsing: Array(payload.utf8)), source: source, receivedAt: receivedAt)
+            EventIdentity.assign(&events)
+            return events
         }
         switch (tree, tape) {
         case (.success(let a), .success(let b)):

@@ -181,5 +181,18 @@ import Testing
         #expect(json["time"] == "2026-01-01T00:00:00Z")
         #expect(json["dataschema"] == .string(DeliveryRequest.dataSchema))
         #expect(json["data"] == (try JSONParser.parse(Self.event)))
+        // The stored bytes are the envelope's `data` byte for byte: not parsed and written again.
+        let data = Array(#""data":"#.utf8) + Self.event + Array("}".utf8)
+        #expect(Array(body.suffix(data.count)) == data)
+    }
+
+    /// With `exclude`, the event is edited as a tree and the envelope wraps the edited event.
+    @Test func cloudEventsEnvelopeOfARedactedEvent() throws {
+        let sink = try sink(
+            "  - { id: s, type: file, path: x.jsonl, format: cloudevents, exclude: [call.transcript] }")
+        let json = try JSONParser.parse(try DeliveryRequest.body(event: Self.event, sink: sink).body)
+        #expect(json["subject"] == "call_1")
+        #expect(json["data"]?["call"]?["transcript"] == nil)
+        #expect(json["data"]?["call"]?["from"]?["raw"] != nil)
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import CallGateAuth
 @testable import CallGateConfig
 @testable import CallGateFoundation
 @testable import CallGateMapping
@@ -11,7 +12,7 @@ import Testing
 @Suite struct SourceAuthAddressTests {
     static let miitel = "{ allow_ips: [18.177.83.94/32, 35.73.236.241/32] }"
 
-    static func failure(_ a: SourceAuthenticator, peer: String?, forwardedFor: [String] = []) -> AuthFailure? {
+    static func failure(_ a: SourceAuthenticator, peer: String?, forwardedFor: [String] = []) -> GatewayError? {
         let headers = forwardedFor.map { (name: "X-Forwarded-For", value: $0) }
         return SourceAuthTests.failure(a, SourceAuthTests.request(headers, peer: peer))
     }
@@ -70,7 +71,7 @@ import Testing
         // What a handshake (MiiTel's challenge) must pass: allow_ips, but no token.
         let a = try SourceAuthTests.authenticator("{ bearer: tok, allow_ips: [192.0.2.0/24] }")
         #expect(throws: Never.self) { try a.checkAddress(SourceAuthTests.request(peer: "192.0.2.1")) }
-        #expect(throws: AuthFailure.self) { try a.checkAddress(SourceAuthTests.request(peer: "198.51.100.1")) }
+        #expect(throws: GatewayError.self) { try a.checkAddress(SourceAuthTests.request(peer: "198.51.100.1")) }
         #expect(SourceAuthTests.failure(a, SourceAuthTests.request(peer: "192.0.2.1"))?.status == 401)
     }
 

@@ -2,6 +2,7 @@ import CallGateTestSupport
 import Foundation
 import Testing
 
+@testable import CallGateAuth
 @testable import CallGateConfig
 @testable import CallGateFoundation
 @testable import CallGateMapping
@@ -70,6 +71,9 @@ struct SigningAdapter: VendorAdapter {
 
     func signatureVerifier(_ settings: CallGateConfig.VendorSignature) throws(MessageError) -> VendorSignatureVerifier?
     {
-        VendorSignatureVerifier(expectation: "a signature", header: "X-Signature") { _ in false }
+        VendorSignatureVerifier(
+            expectation: "a signature", header: "X-Signature", algorithm: .sha256, encoding: .hex,
+            keys: settings.secrets.map { Array($0.value.utf8) }
+        ) { $0.body }
     }
 }

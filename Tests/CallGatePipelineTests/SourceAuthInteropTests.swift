@@ -2,6 +2,7 @@ import CallGateTestSupport
 import Foundation
 import Testing
 
+@testable import CallGateAuth
 @testable import CallGateConfig
 @testable import CallGateFoundation
 @testable import CallGateMapping

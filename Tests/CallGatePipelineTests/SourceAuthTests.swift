@@ -1,5 +1,7 @@
+import HTTPTypes
 import Testing
 
+@testable import CallGateAuth
 @testable import CallGateConfig
 @testable import CallGateFoundation
 @testable import CallGateMapping
@@ -26,15 +28,16 @@ import Testing
     }
 
     static func request(
-        _ headers: [(name: String, value: String)] = [], query: [(name: String, value: String)] = [],
+        _ headers: [(String, String)] = [], query: [(String, String)] = [],
         body: String = "", payload: JSONValue? = nil, peer: String? = "192.0.2.10"
-    ) -> AuthRequest {
-        AuthRequest(headers: headers, query: query, body: Array(body.utf8), payload: payload, peer: peer)
+    ) -> InboundRequest {
+        InboundRequest(
+            headers: HTTPFields(headers), query: query, body: Array(body.utf8), peer: peer, payload: payload)
     }
 
     /// The failure `request` meets, or `nil` when it is accepted.
-    static func failure(_ authenticator: SourceAuthenticator, _ request: AuthRequest, now: Timestamp = now)
-        -> AuthFailure?
+    static func failure(_ authenticator: SourceAuthenticator, _ request: InboundRequest, now: Timestamp = now)
+        -> GatewayError?
     {
         do {
             try authenticator.authenticate(request, now: now)

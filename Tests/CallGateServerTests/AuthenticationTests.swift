@@ -1,3 +1,4 @@
+import CallGateAuth
 import CallGateConfig
 import CallGateFoundation
 import CallGateKit
@@ -233,7 +234,7 @@ import TwilioAdapter
         try await h.test { client async throws in
             for token in ["miitel-bearer-s3cret", "hmac-s3cret"] {
                 var headers = form
-                headers[HTTPField.Name("X-Twilio-Signature")!] = TwilioSignature.signature(
+                headers[HTTPField.Name("X-Twilio-Signature")!] = try TwilioSignature.signature(
                     authToken: token, url: url, rawQuery: nil, body: body)
                 let signed = try await client.execute(
                     uri: "/v1/ingest/twilio", method: .post, headers: headers, body: buffer(body))
@@ -245,7 +246,7 @@ import TwilioAdapter
             // The answer does not say how the source is protected; the log does.
             #expect(unsigned.json["error"]?["message"]?.stringValue == "missing or invalid credentials")
             var forged = form
-            forged[HTTPField.Name("X-Twilio-Signature")!] = TwilioSignature.signature(
+            forged[HTTPField.Name("X-Twilio-Signature")!] = try TwilioSignature.signature(
                 authToken: "guess", url: url, rawQuery: nil, body: body)
             let wrong = try await client.execute(
                 uri: "/v1/ingest/twilio", method: .post, headers: forged, body: buffer(body))

@@ -113,9 +113,10 @@ struct DeliveryHarness {
         var object = template["call"]?.objectValue ?? JSONObject()
         object["id"] = .string(call)
         let response = await gateway.service.handle(
-            IngestHTTPRequest(
-                source: "miitel", method: "POST", headers: [("Content-Type", "application/json")], rawQuery: nil,
-                body: JSONWriter.compact.bytes(template.setting("call", .object(object))), peer: "127.0.0.1"))
+            InboundRequest(
+                contentType: "application/json",
+                body: JSONWriter.compact.bytes(template.setting("call", .object(object)))),
+            source: "miitel")
         let json = try JSONParser.parse(response.body)
         try #require(response.status == 200, "\(json)")
         return try #require(json["id"]?.stringValue)

@@ -10,6 +10,7 @@ import Logging
 import NIOCore
 import Testing
 
+@testable import CallGateAuth
 @testable import CallGateConfig
 @testable import CallGatePipeline
 @testable import CallGateReceive

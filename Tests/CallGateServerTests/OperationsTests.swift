@@ -235,9 +235,9 @@ import Testing
         let service2 = try IngestService(
             normalizer: try h.load(), store: store, logger: Logger(label: "test"), metrics: metrics)
         let answer = await service2.handle(
-            IngestHTTPRequest(
-                source: "miitel", method: "POST", headers: [("Content-Type", "application/json")], rawQuery: nil,
-                body: try fixtureBody("miitel", "speech-recognition-ja"), peer: "127.0.0.1"))
+            InboundRequest(
+                contentType: "application/json", body: try fixtureBody("miitel", "speech-recognition-ja")),
+            source: "miitel")
         #expect(answer.status == 200)
         // 20 batches with 20 ms between them take at least 380 ms: the ingest did not wait for them.
         #expect(!finished.isSet)

@@ -14,7 +14,7 @@ import Logging
 import Testing
 
 /// What the receive stage declares instead of the server testing names and code strings: the
-/// methods an adapter accepts, and the HTTP status each `IngestError` code carries.
+/// methods an adapter accepts, and the HTTP status each `GatewayError` code carries.
 @Suite struct ReceiveContractTests {
     /// A vendor the gateway has never heard of, calling with GET.
     struct GetVendorAdapter: VendorAdapter {
@@ -41,7 +41,7 @@ import Testing
         #expect(!service.allowsGET("other"))
         #expect(!service.allowsGET("nosuch"))
         let refused = await service.handle(
-            IngestHTTPRequest(source: "other", method: "GET", headers: [], rawQuery: "a=1", body: [], peer: nil))
+            InboundRequest(method: .get, rawQuery: "a=1"), source: "other")
         #expect(refused.status == 405)
         #expect(refused.code == "method_not_allowed")
 
@@ -51,12 +51,20 @@ import Testing
     }
 
     @Test func eachErrorCodeCarriesItsStatus() {
-        let codes = IngestError.Code.allCases.map { "\($0.rawValue) \($0.status)" }
+        let codes = GatewayError.Code.allCases.map { "\($0.rawValue) \($0.status)" }
         #expect(
             codes == [
-                "malformed_body 400", "malformed_query 400", "unsupported_media_type 415", "unmappable_payload 422",
+                "malformed_body 400", "malformed_query 400", "bad_request 400", "unauthorized 401", "forbidden 403",
+                "not_found 404", "unknown_source 404", "unknown_sink 404", "method_not_allowed 405",
+                "header_timeout 408", "body_timeout 408", "already_replayed 409", "body_too_large 413",
+                "unsupported_media_type 415", "unmappable_payload 422", "store_unavailable 503",
+                "too_many_connections 503",
             ])
-        let error = IngestError.unsupportedMediaType("expected application/json, got text/xml")
+        // A 401 tells the client only that credentials are missing or wrong; the detail is logged.
+        let refused = GatewayError.unauthorized("no X-Hub-Signature-256 header")
+        #expect(refused.answer == "missing or invalid credentials")
+        #expect(GatewayError.forbidden("198.51.100.1 is not in allow_ips").answer == "198.51.100.1 is not in allow_ips")
+        let error = GatewayError.unsupportedMediaType("expected application/json, got text/xml")
         #expect(error.code == "unsupported_media_type")
         #expect(error.description == "unsupported_media_type: expected application/json, got text/xml")
         let response = GatewayResponse.error(error)

@@ -159,9 +159,9 @@ import Testing
             #expect(h.gateway.reload { try h.load() } == nil)
             #expect(try await OperationsTests.eventually(5) { h.gateway.workers.running?.contains("late") == true })
             let response = await h.gateway.service.handle(
-                IngestHTTPRequest(
-                    source: "miitel", method: "POST", headers: [("Content-Type", "application/json")],
-                    rawQuery: nil, body: try fixtureBody("miitel", "speech-recognition-ja"), peer: "127.0.0.1"))
+                InboundRequest(
+                    contentType: "application/json", body: try fixtureBody("miitel", "speech-recognition-ja")),
+                source: "miitel")
             #expect(response.status == 200)
             #expect(
                 try await OperationsTests.eventually {

@@ -45,10 +45,8 @@ import Testing
         }
     }
 
-    static func request(_ body: [UInt8]) -> IngestHTTPRequest {
-        IngestHTTPRequest(
-            source: "pbx", method: "POST", headers: [(name: "Content-Type", value: "application/json")], rawQuery: nil,
-            body: body, peer: "127.0.0.1")
+    static func request(_ body: [UInt8]) -> InboundRequest {
+        InboundRequest(contentType: "application/json", body: body)
     }
 
     @Test func aQuarantinedPayloadIsStoredOnceTheMappingIsFixed() async throws {
@@ -56,18 +54,18 @@ import Testing
         let store = MemoryStore()
         let body = try Array(Data(contentsOf: PackageRoot.fixture("pbx/invalid/unknown-event-type.txt")))
         let before = try Self.service(pbxMapping: Self.shippedMapping, store: store)
-        let response = await before.handle(Self.request(body))
+        let response = await before.handle(Self.request(body), source: "pbx")
         #expect(response.status == 422)
         #expect(try await store.quarantined(source: "pbx", includeResolved: false).count == 1)
 
         // Replaying with the old mapping changes nothing.
-        let unchanged = try await Replayer(service: before).replayQuarantined(now: Golden.receivedAt)
+        let unchanged = try await Replayer(service: before, history: store).replayQuarantined(now: Golden.receivedAt)
         #expect(unchanged.succeeded == 0)
         #expect(unchanged.failed.count == 1)
         #expect(unchanged.failed.first?.error.contains("CONFERENCE") == true)
 
         let after = try Self.service(pbxMapping: Self.fixedMapping, store: store)
-        let report = try await Replayer(service: after).replayQuarantined(now: Golden.receivedAt)
+        let report = try await Replayer(service: after, history: store).replayQuarantined(now: Golden.receivedAt)
         #expect(report.succeeded == 1)
         #expect(report.newEvents == 5)
         #expect(report.failed.isEmpty)
@@ -76,7 +74,7 @@ import Testing
             try await store.quarantined(source: "pbx", includeResolved: true).first?.resolvedAt == Golden.receivedAt)
         #expect(await store.events(callKey: nil, limit: 100).count == 5)
         // Replaying again finds nothing left to do.
-        let again = try await Replayer(service: after).replayQuarantined(now: Golden.receivedAt)
+        let again = try await Replayer(service: after, history: store).replayQuarantined(now: Golden.receivedAt)
         #expect(again == Replayer.Report())
         #expect(try await store.deliveries(status: .pending, sink: "archive").count == 5)
     }
@@ -85,12 +83,12 @@ import Testing
         let store = MemoryStore()
         let body = try Array(Data(contentsOf: PackageRoot.fixture("pbx/batch.json")))
         let first = try Self.service(pbxMapping: Self.shippedMapping, store: store)
-        #expect(await first.handle(Self.request(body)).status == 200)
+        #expect(await first.handle(Self.request(body), source: "pbx").status == 200)
         let stored = await store.events(callKey: nil, limit: 100)
         #expect(stored.count >= 2)
 
         // Same mapping: everything is unchanged.
-        let same = try await Replayer(service: first).reprocess(since: Timestamp(seconds: 0))
+        let same = try await Replayer(service: first, history: store).reprocess(since: Timestamp(seconds: 0))
         #expect(same.newEvents == 0)
         #expect(same.unchangedEvents == stored.count)
 
@@ -100,7 +98,7 @@ import Testing
             with: "  - when: { eq: [\"@.event_type\", AUTOMATIC_RECORD] }\n    type: call.completed\n")
         #expect(changed != (try Self.shippedMapping))
         let second = try Self.service(pbxMapping: changed, store: store)
-        let report = try await Replayer(service: second).reprocess(since: Timestamp(seconds: 0))
+        let report = try await Replayer(service: second, history: store).reprocess(since: Timestamp(seconds: 0))
         let voicemails = stored.filter { $0.type == .voicemail }.count
         #expect(voicemails > 0)
         #expect(report.newEvents == voicemails)

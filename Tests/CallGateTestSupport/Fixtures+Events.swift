@@ -21,7 +21,7 @@ extension Golden {
     }
 
     /// Runs a request through a shipped source.
-    public static func events(_ request: IngestRequest, source: String, receivedAt: Timestamp = receivedAt) throws
+    public static func events(_ request: InboundRequest, source: String, receivedAt: Timestamp = receivedAt) throws
         -> [CallEvent]
     {
         guard case .events(let events) = try process(request, source: source, receivedAt: receivedAt) else {
@@ -30,7 +30,7 @@ extension Golden {
         return events
     }
 
-    public static func process(_ request: IngestRequest, source: String, receivedAt: Timestamp = receivedAt) throws
+    public static func process(_ request: InboundRequest, source: String, receivedAt: Timestamp = receivedAt) throws
         -> SourcePipeline.Outcome
     {
         guard let pipeline = normalizer.pipeline(for: source) else { throw FixtureMissing(name: "source \(source)") }
@@ -38,8 +38,8 @@ extension Golden {
     }
 
     /// A JSON request with the given body.
-    public static func jsonRequest(_ value: JSONValue) -> IngestRequest {
-        IngestRequest(contentType: "application/json", body: JSONWriter.compact.bytes(value))
+    public static func jsonRequest(_ value: JSONValue) -> InboundRequest {
+        InboundRequest(contentType: "application/json", body: JSONWriter.compact.bytes(value))
     }
 
     /// A fixture's body parsed as JSON (to build variations in tests).

@@ -23,7 +23,7 @@ public struct Fixture: Sendable, CustomTestStringConvertible {
     /// `<name>.expected.json` beside the fixture.
     public var expectedURL: URL { PackageRoot.fixture("\(vendor)/\(name).expected.json") }
 
-    public func request() throws(IngestError) -> IngestRequest {
+    public func request() throws(GatewayError) -> InboundRequest {
         try MapRequest.make(body: body, query: query, contentType: contentType)
     }
 }

@@ -16,26 +16,35 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(name: "CallGateFoundation", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "CallGateModel", dependencies: ["CallGateFoundation"]),
         .target(
             name: "CallGateMapping",
-            dependencies: [
-                "CallGateFoundation", "CallGateModel",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            dependencies: ["CallGateFoundation", "CallGateModel", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "CallGateConfig", dependencies: contract(upTo: 3) + [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "CallGateReceive",
-            dependencies: contract(upTo: 4) + [.product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: contract(upTo: 4) + [.product(name: "HTTPTypes", package: "swift-http-types")],
+            exclude: ["Auth"]),
+        .target(
+            name: "CallGateAuth",
+            dependencies: contract(upTo: 5) + [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/CallGateReceive/Auth"),
         // Of the pipeline, only the retry policy (the rest needs the HTTP client stack).
         .target(name: "CallGatePipeline", dependencies: contract(upTo: 5)),
         .target(name: "CallGateAdapters", dependencies: contract(upTo: 5) + adapters.map { .init(stringLiteral: $0) }),
-        .executableTarget(name: "CallGateFuzz", dependencies: contract(upTo: 6) + ["CallGateAdapters"]),
+        .executableTarget(
+            name: "CallGateFuzz",
+            dependencies: contract(upTo: 6) + [
+                "CallGateAdapters", "CallGateAuth", .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
     ] + adapters.map { .target(name: $0, dependencies: contract(upTo: 5)) },
     swiftLanguageModes: [.v6]
 )

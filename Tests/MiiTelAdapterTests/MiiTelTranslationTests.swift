@@ -136,7 +136,7 @@ import Testing
             #expect(response.contentType.hasPrefix("text/plain"))
             #expect(response.body == Array(token.utf8))
         }
-        #expect(throws: IngestError.malformedBody("'challenge' must be a hex token of at most 256 characters")) {
+        #expect(throws: GatewayError.malformedBody("'challenge' must be a hex token of at most 256 characters")) {
             _ = try Golden.process(Golden.jsonRequest(["challenge": "<script>alert(1)</script>"]), source: "miitel")
         }
     }
@@ -144,10 +144,10 @@ import Testing
     @Test func publishedMinutesSampleIsRejectedWithLineAndColumn() throws {
         let fixture = try #require(
             Golden.fixtures("miitel", invalid: true).first { $0.name == "invalid/minutes-as-published" })
-        #expect(throws: IngestError.self) { _ = try Golden.process(try fixture.request(), source: "miitel") }
+        #expect(throws: GatewayError.self) { _ = try Golden.process(try fixture.request(), source: "miitel") }
         do {
             _ = try Golden.process(try fixture.request(), source: "miitel")
-        } catch let error as IngestError {
+        } catch let error as GatewayError {
             #expect(error.code == "malformed_body")
             #expect(error.message.contains("line 2, column 1"))
         }

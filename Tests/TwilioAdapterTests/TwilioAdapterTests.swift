@@ -1,3 +1,4 @@
+import CallGateAuth
 import CallGateConfig
 import CallGateFoundation
 import CallGateKit
@@ -7,6 +8,7 @@ import CallGatePipeline
 import CallGateReceive
 import CallGateTestSupport
 import Foundation
+import HTTPTypes
 import Testing
 import TwilioAdapter
 
@@ -14,10 +16,10 @@ import TwilioAdapter
 @Suite struct TwilioAdapterTests {
     /// The example of Twilio's request-validation documentation (twilio.com/docs/usage/security):
     /// auth token 12345, this URL and these POST parameters sign to `0/KCTR6DLpKmkAf8muzZqo1nDgQ=`.
-    @Test func thePublishedSignatureVector() {
+    @Test func thePublishedSignatureVector() throws {
         let body = Array(
             "CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212".utf8)
-        let signature = TwilioSignature.signature(
+        let signature = try TwilioSignature.signature(
             authToken: "12345", url: "https://mycompany.com/myapp.php", rawQuery: "foo=1&bar=2", body: body)
         #expect(signature == "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
     }
@@ -29,16 +31,23 @@ import TwilioAdapter
                 CallGateConfig.VendorSignature(secrets: [Secret("old-token"), Secret("new-token")], url: url)))
         let body = try fixture("inbound-completed")
         for token in ["old-token", "new-token"] {
-            let signature = TwilioSignature.signature(authToken: token, url: url, rawQuery: nil, body: body)
-            #expect(verifier.verify(AuthRequest(headers: [("X-Twilio-Signature", signature)], body: body)))
+            let signature = try TwilioSignature.signature(authToken: token, url: url, rawQuery: nil, body: body)
+            #expect(
+                verifier.verifies(InboundRequest(headers: HTTPFields([("X-Twilio-Signature", signature)]), body: body)))
         }
-        let forged = TwilioSignature.signature(authToken: "guess", url: url, rawQuery: nil, body: body)
-        #expect(!verifier.verify(AuthRequest(headers: [("X-Twilio-Signature", forged)], body: body)))
+        let forged = try TwilioSignature.signature(authToken: "guess", url: url, rawQuery: nil, body: body)
+        #expect(!verifier.verifies(InboundRequest(headers: HTTPFields([("X-Twilio-Signature", forged)]), body: body)))
         // The signature covers the URL (with its query) and every parameter.
-        let good = TwilioSignature.signature(authToken: "new-token", url: url, rawQuery: nil, body: body)
-        #expect(!verifier.verify(AuthRequest(headers: [("X-Twilio-Signature", good)], body: body, rawQuery: "a=1")))
-        #expect(!verifier.verify(AuthRequest(headers: [("X-Twilio-Signature", good)], body: body + Array("&x=1".utf8))))
-        #expect(!verifier.verify(AuthRequest(headers: [("X-Twilio-Signature", "not base64!")], body: body)))
+        let good = try TwilioSignature.signature(authToken: "new-token", url: url, rawQuery: nil, body: body)
+        #expect(
+            !verifier.verifies(
+                InboundRequest(headers: HTTPFields([("X-Twilio-Signature", good)]), rawQuery: "a=1", body: body)))
+        #expect(
+            !verifier.verifies(
+                InboundRequest(headers: HTTPFields([("X-Twilio-Signature", good)]), body: body + Array("&x=1".utf8))))
+        #expect(
+            !verifier.verifies(InboundRequest(headers: HTTPFields([("X-Twilio-Signature", "not base64!")]), body: body))
+        )
         // A URL is required: Twilio signs it.
         #expect(throws: MessageError.self) {
             try TwilioAdapter().signatureVerifier(CallGateConfig.VendorSignature(secrets: [Secret("t")], url: nil))
@@ -64,7 +73,7 @@ import TwilioAdapter
         }
         #expect(run.status == 0, "\(run.stderr)")
         let theirs = String(decoding: run.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let ours = TwilioSignature.signature(
+        let ours = try TwilioSignature.signature(
             authToken: "s3cret-token", url: "https://hooks.example.com/v1/ingest/twilio", rawQuery: "tenant=a%20b",
             body: body)
         #expect(ours == theirs)
@@ -115,8 +124,8 @@ import TwilioAdapter
     }
 
     @Test func onlyFormsAreAccepted() throws {
-        let request = IngestRequest(contentType: "application/json", body: Array("{}".utf8))
-        #expect(throws: IngestError.self) {
+        let request = InboundRequest(contentType: "application/json", body: Array("{}".utf8))
+        #expect(throws: GatewayError.self) {
             try TwilioAdapter().input(from: request, source: SourceSettings(id: "t", adapter: "twilio", region: "US"))
         }
     }

@@ -49,7 +49,7 @@ import UdeskAdapter
 
     @Test func unknownCallResultIsAnErrorNotADefault() throws {
         let payload = try Golden.json("udesk", "call-trigger-ja").setting("call_result", "something new")
-        #expect(throws: IngestError.self) { _ = try Golden.events(Golden.jsonRequest(payload), source: "udesk") }
+        #expect(throws: GatewayError.self) { _ = try Golden.events(Golden.jsonRequest(payload), source: "udesk") }
     }
 
     @Test func leaveMessageMeansVoicemailWhetherBooleanOrString() throws {

@@ -1,3 +1,4 @@
+import CallGateAuth
 import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
@@ -25,13 +26,20 @@ public struct DeliveryRequest: Sendable {
     /// The schema every event's record follows (`dataschema` of CloudEvents deliveries).
     public static let dataSchema = "https://callgate.dev/schema/callgate.call.v1.json"
 
-    /// Builds the body for `sink` from the stored event JSON.
+    /// Builds the body for `sink` from the stored event JSON. The stored bytes are sent as they
+    /// are, canonical or as the `data` of a CloudEvents envelope; only a sink with `exclude` paths
+    /// has the event parsed into a tree and written again.
     /// - Throws: when the stored event cannot be read (it was written by this program, so this
     ///   means corruption).
     public static func body(event: [UInt8], sink: CallGateConfig.Sink) throws(MessageError) -> (
         body: [UInt8], contentType: String
     ) {
-        if sink.exclude.isEmpty, sink.format == .canonical { return (event, "application/json") }
+        guard !sink.exclude.isEmpty else {
+            switch sink.format {
+            case .canonical: return (event, "application/json")
+            case .cloudevents: return (try cloudEvent(data: event), "application/cloudevents+json")
+            }
+        }
         var json: JSONValue
         do {
             json = try JSONParser.parse(event)
@@ -39,23 +47,49 @@ public struct DeliveryRequest: Sendable {
             throw MessageError("the stored event cannot be read: \(error)")
         }
         for path in sink.exclude { json = json.removingMember(at: path.split(separator: ".").map(String.init)[...]) }
+        let data = JSONWriter.compact.bytes(json)
         switch sink.format {
-        case .canonical:
-            return (JSONWriter.compact.bytes(json), "application/json")
-        case .cloudevents:
-            let envelope: JSONValue = [
-                "specversion": "1.0",
-                "id": json["id"] ?? .null,
-                "source": .string("/callgate/sources/" + (json["source"]?.stringValue ?? "")),
-                "type": json["type"] ?? .null,
-                "time": json["time"] ?? .null,
-                "subject": json["call"]?["call_key"] ?? .null,
-                "dataschema": .string(dataSchema),
-                "datacontenttype": "application/json",
-                "data": json,
-            ]
-            return (JSONWriter.compact.bytes(envelope), "application/cloudevents+json")
+        case .canonical: return (data, "application/json")
+        case .cloudevents: return (try cloudEvent(data: data), "application/cloudevents+json")
         }
+    }
+
+    /// A CloudEvents 1.0 structured-mode envelope around the event's canonical JSON `data`, which
+    /// goes in byte for byte; the envelope's attributes are read from it.
+    static func cloudEvent(data: [UInt8]) throws(MessageError) -> [UInt8] {
+        let tape: JSONTape
+        do {
+            tape = try JSONTape(parsing: data)
+        } catch {
+            throw MessageError("the stored event cannot be read: \(error)")
+        }
+        func member(_ name: String, of node: Int? = JSONTape.root) -> JSONValue {
+            node.flatMap { tape.member($0, name) }.map { tape.value($0) } ?? .null
+        }
+        let call = tape.member(JSONTape.root, "call")
+        let attributes: [(String, JSONValue)] = [
+            ("specversion", "1.0"),
+            ("id", member("id")),
+            ("source", .string("/callgate/sources/" + (member("source").stringValue ?? ""))),
+            ("type", member("type")),
+            ("time", member("time")),
+            ("subject", member("call_key", of: call)),
+            ("dataschema", .string(dataSchema)),
+            ("datacontenttype", "application/json"),
+        ]
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count + 400)
+        out.append(UInt8(ascii: "{"))
+        for (name, value) in attributes {
+            JSONWriter.writeString(name, into: &out)
+            out.append(UInt8(ascii: ":"))
+            JSONWriter.compact.write(value, into: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        out.append(contentsOf: #""data":"#.utf8)
+        out.append(contentsOf: data)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     /// The authentication headers of `auth` for this body (OAuth 2 tokens are added by the sender,

@@ -23,7 +23,7 @@ package enum Ledger {
         var callIndex: [String: Int] = [:]
         for incoming in record.events {
             if let existing = state.events[incoming.id] {
-                stored.append(StoredEvent(event: existing, duplicate: true))
+                stored.append(existing)
                 continue
             }
             let leg = incoming.call.legId ?? incoming.call.vendorCallId
@@ -40,13 +40,14 @@ package enum Ledger {
             }
             state.calls[call.key] = event.call
             state.revisions[legKey] = event.revision
-            state.events[event.id] = event
+            state.events[event.id] = StoredEvent(
+                duplicate: event.id, type: event.type, callKey: event.call.callKey, revision: event.revision)
             plan.events.append(LedgerPlan.NewEvent(event: event, leg: leg, json: event.jsonBytes()))
             for sink in record.routes.sinks(for: event) {
                 plan.deliveries.append(LedgerPlan.NewDelivery(eventId: event.id, sink: sink))
                 plan.sinks.insert(sink)
             }
-            stored.append(StoredEvent(event: event, duplicate: false))
+            stored.append(StoredEvent(stored: event))
         }
         if let id = record.resolvesQuarantine {
             guard state.unresolvedQuarantine == id else {
@@ -99,7 +100,8 @@ package struct LedgerReads: Sendable {
 
 /// The stored state `LedgerReads` named, as the store found it.
 package struct LedgerSnapshot: Sendable {
-    package var events: [String: CallEvent] = [:]
+    /// Stored events among the incoming ids (as duplicates: their columns, not their JSON).
+    package var events: [String: StoredEvent] = [:]
     /// Absent: no revision stored yet.
     package var revisions: [LegKey: Int] = [:]
     package var calls: [String: CallRecord] = [:]

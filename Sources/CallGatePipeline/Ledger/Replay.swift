@@ -9,8 +9,13 @@ import CallGateReceive
 /// same are duplicates (nothing new is delivered); changed ones become new revisions.
 public struct Replayer: Sendable {
     let service: IngestService
+    /// Where the stored requests and quarantined payloads are read from.
+    let history: any CallHistory
 
-    public init(service: IngestService) { self.service = service }
+    public init(service: IngestService, history: any CallHistory) {
+        self.service = service
+        self.history = history
+    }
 
     public struct Report: Sendable, Equatable {
         /// Payloads that produced events (now stored).
@@ -35,7 +40,7 @@ public struct Replayer: Sendable {
     public func replayQuarantined(
         source: String? = nil, now: Timestamp, progress: (Int, Int) -> Void = { _, _ in }
     ) async throws -> Report {
-        let entries = try await service.store.quarantined(source: source, includeResolved: false)
+        let entries = try await history.quarantined(source: source, includeResolved: false)
         var report = Report()
         for (i, entry) in entries.enumerated() {
             progress(i, entries.count)
@@ -71,7 +76,7 @@ public struct Replayer: Sendable {
         var lastId: Int64 = 0
         // A page at a time: bodies of the whole retention period need not fit in memory.
         while true {
-            let page = try await service.store.requests(source: source, since: since, afterId: lastId, limit: 200)
+            let page = try await history.requests(source: source, since: since, afterId: lastId, limit: 200)
             guard let last = page.last else { break }
             lastId = last.id
             for request in page {
@@ -109,7 +114,7 @@ public struct Replayer: Sendable {
         existingRequestId: Int64? = nil
     ) -> Derived {
         guard let source = service.sources[id] else { return .failure("source '\(id)' is no longer configured") }
-        let request = RawRequest(contentType: contentType, query: query, body: body, limits: service.limits)
+        let request = InboundRequest(contentType: contentType, rawQuery: query, body: body, limits: service.limits)
         do throws(SourcePipeline.NormalizeError) {
             guard case .events(let events) = try source.pipeline.normalize(request, receivedAt: receivedAt).outcome
             else {

@@ -7,44 +7,63 @@ import CallGateReceive
 /// Where the gateway keeps everything it acknowledged: raw requests, the events derived from them,
 /// the merged state of each call, one outbox row per (event, sink) and quarantined payloads.
 ///
-/// `ingest` and `quarantine` return only once their writes are durable: the HTTP answer is sent
-/// after that, so nothing acknowledged can be lost. Two implementations: `SQLiteStore` (embedded,
-/// WAL, group commit) and `MemoryStore` (tests).
-public protocol CallStore: Outbox, StoreAdministration {
+/// Three backends (`SQLiteStore`, `PostgresStore`, `MemoryStore`) implement the whole of it; each
+/// consumer depends only on the part it uses: ingest on `IngestStore`, replay on `CallHistory`, the
+/// delivery workers on `Outbox`, operators (admin API, CLI, retention) on `StoreAdministration`,
+/// readiness on `StoreLifecycle`.
+public protocol CallStore: IngestStore, StoreAdministration, StoreLifecycle {}
+
+/// The write side of the ledger (Docs/architecture.md): what the ingest path needs.
+///
+/// Both return only once their writes are durable: the HTTP answer is sent after that, so nothing
+/// acknowledged can be lost.
+public protocol IngestStore: Sendable {
     /// Commits one request and its events (deduplicated, revised, merged) with their outbox rows in
     /// one transaction.
     func ingest(_ record: IngestRecord) async throws -> IngestOutcome
     /// Keeps a payload that could not be turned into events, with its error.
     func quarantine(_ entry: QuarantineEntry) async throws -> Int64
-    /// Marks a quarantined payload as replayed.
-    func resolveQuarantine(id: Int64, at time: Timestamp) async throws
+}
+
+/// What was received and what it became: stored requests, quarantined payloads, events and merged
+/// calls (replay, the admin API and the CLI read these).
+public protocol CallHistory: Sendable {
     /// Stored raw requests received at or after `since` with an id above `afterId`, in id order,
     /// at most `limit` (page through by passing the last id seen).
     func requests(source: String?, since: Timestamp, afterId: Int64, limit: Int) async throws -> [StoredRequest]
+    /// Quarantined payloads matching `query`, in id order, after `query.after`, at most `query.limit`.
+    func quarantined(_ query: QuarantineQuery) async throws -> [QuarantineEntry]
+    func quarantineEntry(id: Int64) async throws -> QuarantineEntry?
     /// Stored events, newest first (of one call when `callKey` is given).
     func events(callKey: String?, limit: Int) async throws -> [CallEvent]
     /// The merged record of a call.
     func call(key: String) async throws -> CallRecord?
+}
+
+/// Readiness and shutdown.
+public protocol StoreLifecycle: Sendable {
     /// Throws unless the store can take writes (readiness). Read-only and cheap: it runs at every
     /// probe.
     func checkWritable() async throws
     func close() async throws
 }
 
-extension CallStore {
+extension CallHistory {
     /// Quarantined payloads, oldest first; resolved ones (replayed successfully) only when asked.
     public func quarantined(source: String?, includeResolved: Bool) async throws -> [QuarantineEntry] {
         try await quarantined(QuarantineQuery(source: source, includeResolved: includeResolved))
     }
 
-    /// Outbox rows, oldest first.
-    public func deliveries(status: DeliveryStatus?, sink: String?) async throws -> [Delivery] {
-        try await deliveries(DeliveryQuery(status: status, sink: sink))
-    }
-
     /// Every stored raw request received at or after `since` (tests and small stores).
     public func requests(source: String?, since: Timestamp) async throws -> [StoredRequest] {
         try await requests(source: source, since: since, afterId: 0, limit: Int.max)
+    }
+}
+
+extension StoreAdministration {
+    /// Outbox rows, oldest first.
+    public func deliveries(status: DeliveryStatus?, sink: String?) async throws -> [Delivery] {
+        try await deliveries(DeliveryQuery(status: status, sink: sink))
     }
 }
 
@@ -107,11 +126,37 @@ public struct IngestOutcome: Sendable {
     public var isDuplicate: Bool { !events.isEmpty && events.allSatisfy(\.duplicate) }
 }
 
+/// One event of an ingested request as the ledger left it.
 public struct StoredEvent: Sendable {
-    /// The event with its revision and the call record merged up to it.
-    public var event: CallEvent
+    public var id: String
+    public var type: EventType
+    public var callKey: String
+    public var revision: Int
     /// The event was already stored: nothing new was written or queued for delivery.
     public var duplicate: Bool
+    /// A new event with its revision and the call record merged up to it; `nil` for a duplicate,
+    /// whose stored JSON is not read back (its id, type, call key and revision are columns).
+    public var event: CallEvent?
+
+    /// A new event, as stored now.
+    package init(stored event: CallEvent) {
+        id = event.id
+        type = event.type
+        callKey = event.call.callKey
+        revision = event.revision
+        duplicate = false
+        self.event = event
+    }
+
+    /// An event stored before.
+    package init(duplicate id: String, type: EventType, callKey: String, revision: Int) {
+        self.id = id
+        self.type = type
+        self.callKey = callKey
+        self.revision = revision
+        duplicate = true
+        event = nil
+    }
 }
 
 public struct StoredRequest: Sendable {

@@ -13,19 +13,21 @@ public enum MapRequest {
     ///   - query: a raw query string (`event=%E7%9D%80%E4%BF%A1&id=1`), without `?`.
     ///   - contentType: explicit content type; when `nil` it is guessed from the body: JSON when it
     ///     starts with `{` or `[`, a form otherwise, none when empty.
-    public static func make(body: [UInt8], query: String?, contentType: String?) throws(IngestError) -> IngestRequest {
-        let pairs = try query.map { q throws(IngestError) in try FormURLEncoding.decode(q) } ?? []
-        let type = contentType ?? guessContentType(body)
-        return IngestRequest(method: body.isEmpty ? "GET" : "POST", contentType: type, query: pairs, body: body)
+    public static func make(body: [UInt8], query: String?, contentType: String?) throws(GatewayError)
+        -> InboundRequest
+    {
+        var request = raw(body: body, query: query, contentType: contentType)
+        request.query = try query.map { q throws(GatewayError) in try FormURLEncoding.decode(q) } ?? []
+        return request
     }
 
     /// The request as `SourcePipeline.normalize` takes it (the query still undecoded): a GET when
     /// the body is empty, a POST otherwise, the content type guessed as for `make`.
     public static func raw(
         body: [UInt8], query: String?, contentType: String?, limits: InputLimits = .ingest
-    ) -> RawRequest {
-        RawRequest(
-            method: body.isEmpty ? "GET" : "POST", contentType: contentType ?? guessContentType(body), query: query,
+    ) -> InboundRequest {
+        InboundRequest(
+            method: body.isEmpty ? .get : .post, contentType: contentType ?? guessContentType(body), rawQuery: query,
             body: body, limits: limits)
     }
 

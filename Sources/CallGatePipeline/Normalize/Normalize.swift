@@ -1,33 +1,9 @@
+import CallGateAuth
 import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGateReceive
-
-/// A request as it arrived, before anything in it is decoded: what ingest, replay, the admin dry
-/// run and `callgate map` hand to `SourcePipeline.normalize`.
-public struct RawRequest: Sendable {
-    public var method: String
-    /// The `Content-Type` header, if any.
-    public var contentType: String?
-    /// The query string without `?`: percent-encoded as sent (`event=%E7%9D%80%E4%BF%A1&id=1`) or
-    /// typed (`event=着信&id=1`).
-    public var query: String?
-    public var body: [UInt8]
-    /// Bounds on the body's and the query's structure (`server.max_object_members`,
-    /// `max_form_fields`).
-    public var limits: InputLimits
-
-    public init(
-        method: String = "POST", contentType: String?, query: String?, body: [UInt8], limits: InputLimits = .ingest
-    ) {
-        self.method = method
-        self.contentType = contentType
-        self.query = query
-        self.body = body
-        self.limits = limits
-    }
-}
 
 extension SourcePipeline {
     /// What `normalize` made of a request.
@@ -43,46 +19,28 @@ extension SourcePipeline {
         public enum Failure: Error, Sendable {
             /// The query or the body cannot be read (`malformed_query`, `malformed_body`: 400) or has
             /// a content type the vendor never sends (`unsupported_media_type`: 415).
-            case unreadable(IngestError)
+            case unreadable(GatewayError)
             /// `authenticate` refused the request (401, 403).
-            case refused(AuthFailure)
+            case refused(GatewayError)
             /// The payload cannot produce a valid record (`unmappable_payload`: 422).
-            case unmappable(IngestError)
+            case unmappable(GatewayError)
         }
 
         public var failure: Failure
         /// The query as `Normalized.query` gives it, or as received when it could not be decoded.
         public var query: String?
 
-        /// The HTTP status the code carries (400, 401, 403, 415, 422).
-        public var status: Int {
+        /// The refusal: `malformed_body`, `unmappable_payload`, `unauthorized`, … with its status
+        /// (400, 401, 403, 415, 422).
+        public var error: GatewayError {
             switch failure {
-            case .unreadable(let error), .unmappable(let error): error.status
-            case .refused(let failure): failure.status
+            case .unreadable(let error), .unmappable(let error), .refused(let error): error
             }
         }
-
-        /// The stable error code (`malformed_body`, `unmappable_payload`, `unauthorized`, …).
-        public var code: String {
-            switch failure {
-            case .unreadable(let error), .unmappable(let error): error.code
-            case .refused(let failure): failure.code
-            }
-        }
-
-        public var message: String {
-            switch failure {
-            case .unreadable(let error), .unmappable(let error): error.message
-            case .refused(let failure): failure.message
-            }
-        }
-
-        public var description: String {
-            switch failure {
-            case .unreadable(let error), .unmappable(let error): error.description
-            case .refused(let failure): failure.description
-            }
-        }
+        public var status: Int { error.status }
+        public var code: String { error.code }
+        public var message: String { error.message }
+        public var description: String { error.description }
     }
 
     /// The one path from a request to events, shared by ingest, replay, the admin dry run
@@ -98,26 +56,23 @@ extension SourcePipeline {
     ///   read it, secrets included) before it is mapped.
     /// - Throws: `NormalizeError`.
     public func normalize(
-        _ request: RawRequest, receivedAt: Timestamp,
-        authenticate: ((MappingInput) throws(AuthFailure) -> Void)? = nil
+        _ request: InboundRequest, receivedAt: Timestamp,
+        authenticate: ((MappingInput) throws(GatewayError) -> Void)? = nil
     ) throws(NormalizeError) -> Normalized {
-        let query: [(String, String)]
-        do throws(IngestError) {
-            query = secrets.strip(
-                query: try FormURLEncoding.decode(request.query ?? "", maxFields: request.limits.maxFormFields))
+        var request = request
+        do throws(GatewayError) {
+            request.query = secrets.strip(
+                query: try FormURLEncoding.decode(request.rawQuery ?? "", maxFields: request.limits.maxFormFields))
         } catch {
             // Kept as received: it could not be split to drop a key.
             throw NormalizeError(
-                failure: .unreadable(IngestError(.malformedQuery, message: error.message)),
-                query: request.query)
+                failure: .unreadable(GatewayError(.malformedQuery, message: error.message)),
+                query: request.rawQuery)
         }
-        let kept = Self.encodeQuery(query)
-        let ingest = IngestRequest(
-            method: request.method, contentType: request.contentType, query: query, body: request.body,
-            limits: request.limits)
+        let kept = Self.encodeQuery(request.query)
         do throws(NormalizeError.Failure) {
             return Normalized(
-                outcome: try outcome(of: ingest, receivedAt: receivedAt, authenticate: authenticate), query: kept)
+                outcome: try outcome(of: request, receivedAt: receivedAt, authenticate: authenticate), query: kept)
         } catch {
             throw NormalizeError(failure: error, query: kept)
         }
@@ -125,10 +80,10 @@ extension SourcePipeline {
 
     /// Adapter, authentication, secret removal, mapping: the steps after the query is decoded.
     func outcome(
-        of request: IngestRequest, receivedAt: Timestamp, authenticate: ((MappingInput) throws(AuthFailure) -> Void)?
+        of request: InboundRequest, receivedAt: Timestamp, authenticate: ((MappingInput) throws(GatewayError) -> Void)?
     ) throws(NormalizeError.Failure) -> Outcome {
         let input: MappingInput
-        do throws(IngestError) {
+        do throws(GatewayError) {
             switch try adapter.input(from: request, source: settings) {
             case .handshake(let response):
                 return .handshake(response)
@@ -139,13 +94,13 @@ extension SourcePipeline {
             throw .unreadable(error)
         }
         if let authenticate {
-            do throws(AuthFailure) {
+            do throws(GatewayError) {
                 try authenticate(input)
             } catch {
                 throw .refused(error)
             }
         }
-        do throws(IngestError) {
+        do throws(GatewayError) {
             return .events(try events(from: secrets.strip(input), receivedAt: receivedAt))
         } catch {
             throw .unmappable(error)

@@ -1,4 +1,5 @@
 import CallGateAdapters
+import CallGateAuth
 import CallGateConfig
 import CallGateFoundation
 import CallGateMapping

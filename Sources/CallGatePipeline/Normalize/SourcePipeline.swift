@@ -1,3 +1,4 @@
+import CallGateAuth
 import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
@@ -33,9 +34,9 @@ public struct SourcePipeline: Sendable {
     /// `normalize(_:receivedAt:authenticate:)` for a request whose query is already decoded, without
     /// authentication: drops the `query_key` parameter, reads the request through the adapter,
     /// removes the credentials the input carries and runs the mapping.
-    /// - Throws: `IngestError` — `malformed_body` (400), `unsupported_media_type` (415) or
+    /// - Throws: `GatewayError` — `malformed_body` (400), `unsupported_media_type` (415) or
     ///   `unmappable_payload` (422).
-    public func process(_ request: IngestRequest, receivedAt: Timestamp) throws(IngestError) -> Outcome {
+    public func process(_ request: InboundRequest, receivedAt: Timestamp) throws(GatewayError) -> Outcome {
         var request = request
         request.query = secrets.strip(query: request.query)
         do throws(NormalizeError.Failure) {
@@ -50,20 +51,19 @@ public struct SourcePipeline: Sendable {
 
     /// Runs the mapping on input whose secrets are already removed.
     /// - Throws: `unmappable_payload` (422).
-    public func events(from input: MappingInput, receivedAt: Timestamp) throws(IngestError) -> [CallEvent] {
+    public func events(from input: MappingInput, receivedAt: Timestamp) throws(GatewayError) -> [CallEvent] {
+        var events: [CallEvent]
         do {
-            return try mapping.events(from: input, source: settings, receivedAt: receivedAt)
+            events = try mapping.events(from: input, source: settings, receivedAt: receivedAt)
         } catch {
             throw .unmappable(error)
         }
+        EventIdentity.assign(&events)
+        return events
     }
 
     /// `events(from:receivedAt:)` for a payload given as a `JSONValue`.
-    public func events(from input: JSONValue, receivedAt: Timestamp) throws(IngestError) -> [CallEvent] {
-        do {
-            return try mapping.events(from: input, source: settings, receivedAt: receivedAt)
-        } catch {
-            throw .unmappable(error)
-        }
+    public func events(from input: JSONValue, receivedAt: Timestamp) throws(GatewayError) -> [CallEvent] {
+        try events(from: .json(input), receivedAt: receivedAt)
     }
 }

@@ -5,8 +5,9 @@ import CallGateModel
 import CallGateReceive
 
 /// What operators ask of a store: paged listings with stable cursors, one row by id, replaying one
-/// delivery, the outbox at a glance (metrics), and retention in small batches (Docs/gateway.md).
-public protocol StoreAdministration: Sendable {
+/// delivery, the outbox at a glance (metrics), and retention in small batches (Docs/gateway.md); with
+/// the outbox and the call history it is everything the admin API and the CLI use.
+public protocol StoreAdministration: Outbox, CallHistory {
     /// Outbox rows matching `query`, in id order, after `query.after`, at most `query.limit`.
     func deliveries(_ query: DeliveryQuery) async throws -> [Delivery]
     func delivery(id: Int64) async throws -> Delivery?
@@ -15,9 +16,8 @@ public protocol StoreAdministration: Sendable {
     func replayDelivery(id: Int64, now: Timestamp) async throws -> Delivery?
     /// Pending and dead rows per sink (sinks with neither are left out).
     func outboxStats() async throws -> [OutboxStats]
-    /// Quarantined payloads matching `query`, in id order, after `query.after`, at most `query.limit`.
-    func quarantined(_ query: QuarantineQuery) async throws -> [QuarantineEntry]
-    func quarantineEntry(id: Int64) async throws -> QuarantineEntry?
+    /// Marks a quarantined payload as replayed.
+    func resolveQuarantine(id: Int64, at time: Timestamp) async throws
     /// Prunes at most `limit` rows of `kind` older than `time` in one short transaction; returns
     /// how many. Callers loop until it returns less than `limit`.
     func prune(_ kind: RetentionKind, before time: Timestamp, limit: Int) async throws -> Int

@@ -8,7 +8,7 @@ public enum FormURLEncoding {
     /// Decodes `a=1&b=%E7%9D%80%E4%BF%A1&c` into ordered pairs; `+` is a space.
     /// - Throws: when a percent-escape is malformed, the result is not UTF-8, or there are more
     ///   than `maxFields` fields.
-    public static func decode(_ text: some Collection<UInt8>, maxFields: Int = .max) throws(IngestError)
+    public static func decode(_ text: some Collection<UInt8>, maxFields: Int = .max) throws(GatewayError)
         -> [(String, String)]
     {
         var pairs: [(String, String)] = []
@@ -24,11 +24,11 @@ public enum FormURLEncoding {
         return pairs
     }
 
-    public static func decode(_ text: String, maxFields: Int = .max) throws(IngestError) -> [(String, String)] {
+    public static func decode(_ text: String, maxFields: Int = .max) throws(GatewayError) -> [(String, String)] {
         try decode(Array(text.utf8), maxFields: maxFields)
     }
 
-    static func unescape(_ bytes: some Collection<UInt8>) throws(IngestError) -> String {
+    static func unescape(_ bytes: some Collection<UInt8>) throws(GatewayError) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = bytes.startIndex

@@ -13,7 +13,7 @@ public struct GenericAdapter: VendorAdapter {
 
     public init() {}
 
-    public func input(from request: IngestRequest, source: SourceSettings) throws(IngestError) -> AdapterInput {
+    public func input(from request: InboundRequest, source: SourceSettings) throws(GatewayError) -> AdapterInput {
         var object: JSONObject
         if request.isForm {
             object = FormURLEncoding.object(try request.formFields())

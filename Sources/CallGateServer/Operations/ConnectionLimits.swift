@@ -122,9 +122,10 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
                 phase = .cutOff
                 limits.metrics.httpCutOff(reason: "too_many_connections")
                 answer(
-                    .serviceUnavailable, "too_many_connections",
-                    "the server has its maximum of \(limits.limits.maxConnections) connections open "
-                        + "(server.max_connections); try again later", context: context)
+                    GatewayError(
+                        .tooManyConnections,
+                        message: "the server has its maximum of \(limits.limits.maxConnections) connections open "
+                            + "(server.max_connections); try again later"), context: context)
                 return
             }
             phase = .readingBody
@@ -156,7 +157,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         // No request head was parsed, so the codec has nothing to answer: the watcher writes the
         // answer's bytes itself.
         let body = GatewayResponse.error(
-            408, "header_timeout", "the request headers did not arrive within \(limits.limits.headerTimeout)"
+            .headerTimeout, "the request headers did not arrive within \(limits.limits.headerTimeout)"
         ).body
         let text =
             "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\ncontent-length: \(body.count)\r\n"
@@ -174,16 +175,16 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             context.close(promise: nil)
         } else {
             answer(
-                .requestTimeout, "body_timeout",
-                "the request body did not arrive within \(limits.limits.bodyTimeout)", context: context)
+                GatewayError(
+                    .bodyTimeout, message: "the request body did not arrive within \(limits.limits.bodyTimeout)"),
+                context: context)
         }
     }
 
     /// Answers with a JSON error and closes the connection.
-    private func answer(
-        _ status: HTTPResponse.Status, _ code: String, _ message: String, context: ChannelHandlerContext
-    ) {
-        let body = GatewayResponse.error(status.code, code, message).body
+    private func answer(_ error: GatewayError, context: ChannelHandlerContext) {
+        let status = HTTPResponse.Status(code: error.status)
+        let body = GatewayResponse.error(error).body
         var fields: HTTPFields = [.contentType: "application/json", .connection: "close"]
         fields[.contentLength] = "\(body.count)"
         if status == .serviceUnavailable { fields[.retryAfter] = "1" }

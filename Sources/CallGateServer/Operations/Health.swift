@@ -12,7 +12,7 @@ import Foundation
 /// the store's check is a read and the state of its writer.
 struct Health: Sendable {
     let state: GatewayState
-    let store: any CallStore
+    let store: any StoreLifecycle
     let workers: WorkerBoard
 
     func readiness() async -> GatewayResponse {

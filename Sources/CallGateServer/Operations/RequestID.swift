@@ -29,11 +29,18 @@ struct RequestIDMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as HTTPError {
-            let status = Int(error.status.code)
-            let code = status == 404 ? "not_found" : status == 405 ? "method_not_allowed" : "bad_request"
+            // Routing's refusals (no such route, another method, an unreadable request) in the
+            // gateway's own shape.
+            let code: GatewayError.Code =
+                switch error.status.code {
+                case 404: .notFound
+                case 405: .methodNotAllowed
+                case 408: .bodyTimeout
+                case 413: .bodyTooLarge
+                default: .badRequest
+                }
             response =
-                GatewayResponse.error(status, code, error.body ?? "\(request.method) \(request.uri.path) is not served")
-                .http
+                GatewayResponse.error(code, error.body ?? "\(request.method) \(request.uri.path) is not served").http
         }
         response.headers[Self.header] = id
         return response

@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// ingests keep committing between batches; a pause between batches leaves the writer to them.
 struct RetentionService: Service {
     let state: GatewayState
-    let store: any CallStore
+    let store: any StoreAdministration
     let metrics: GatewayMetrics
     let logger: Logger
     var batchSize = 500

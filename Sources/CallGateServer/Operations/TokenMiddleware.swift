@@ -1,3 +1,4 @@
+import CallGateAuth
 import CallGateConfig
 import CallGatePipeline
 import CallGateReceive
@@ -21,7 +22,7 @@ struct TokenMiddleware: RouterMiddleware {
     static func admin(_ state: GatewayState) -> TokenMiddleware {
         TokenMiddleware(
             token: { state.current.config.admin.token },
-            unconfigured: .error(404, "not_found", "the admin API is off: set admin.token"),
+            unconfigured: .error(.notFound, "the admin API is off: set admin.token"),
             refusal: "the admin API needs Authorization: Bearer <admin.token>")
     }
 
@@ -40,7 +41,7 @@ struct TokenMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         guard token.accepts(authorization: request.headers[.authorization]) else {
-            var response = GatewayResponse.error(401, "unauthorized", refusal).http
+            var response = GatewayResponse.error(.unauthorized, refusal).http
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
         }

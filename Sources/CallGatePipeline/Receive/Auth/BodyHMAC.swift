@@ -2,6 +2,7 @@ import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
+import CallGateReceive
 import Crypto
 
 /// GitHub-style body signatures: a header such as `X-Hub-Signature-256: sha256=<hex>` carrying
@@ -27,7 +28,7 @@ struct BodyHMAC: Sendable {
 
     /// Checks every `header` field of the request; valid when one carries the MAC of the body under
     /// any key.
-    func verify(_ request: AuthRequest) -> CredentialVerdict {
+    func verify(_ request: InboundRequest) -> CredentialVerdict {
         let values = request.headerValues(header)
         guard !values.isEmpty else { return .absent }
         var presented: [[UInt8]] = []

@@ -2,6 +2,7 @@ import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
+import CallGateReceive
 import Crypto
 
 /// A configured secret kept as its SHA-256 digest, so a presented value is checked by comparing

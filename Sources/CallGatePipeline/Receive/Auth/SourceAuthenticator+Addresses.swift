@@ -2,6 +2,7 @@ import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
+import CallGateReceive
 
 extension SourceAuthenticator {
     /// The address of the client that sent the request, or `nil` when it cannot be known.
@@ -11,7 +12,7 @@ extension SourceAuthenticator {
     /// client (the entries further left were written by the client itself and prove nothing). When
     /// every entry is a trusted proxy, the leftmost is the client. A malformed entry on that walk
     /// makes the client unknown.
-    public func clientAddress(of request: AuthRequest) -> IPAddress? {
+    public func clientAddress(of request: InboundRequest) -> IPAddress? {
         guard let peerText = request.peer, let peer = IPAddress(Self.withoutZone(peerText)) else { return nil }
         guard isTrustedProxy(peer) else { return peer }
         let forwarded = request.headerValues("X-Forwarded-For").filter { !ASCII.trimmed($0[...]).isEmpty }

@@ -2,10 +2,11 @@ import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
+import CallGateReceive
 
 extension SourceAuthenticator {
     /// `Authorization: Bearer <token>` (scheme in any case, RFC 9110 §11.1).
-    func checkBearer(_ request: AuthRequest) -> CredentialVerdict {
+    func checkBearer(_ request: InboundRequest) -> CredentialVerdict {
         let tokens = Self.credentials(in: request, scheme: "Bearer")
         guard !tokens.isEmpty else { return .absent }
         for token in tokens where bearer.anyMatches(token.utf8) { return .valid }
@@ -13,7 +14,7 @@ extension SourceAuthenticator {
     }
 
     /// `Authorization: Basic base64(username:password)` (RFC 7617).
-    func checkBasic(_ request: AuthRequest) -> CredentialVerdict {
+    func checkBasic(_ request: InboundRequest) -> CredentialVerdict {
         let encoded = Self.credentials(in: request, scheme: "Basic")
         guard !encoded.isEmpty else { return .absent }
         var malformed = false
@@ -29,10 +30,10 @@ extension SourceAuthenticator {
 
     /// The `query_key` parameter, from the query string or, for adapters that merge form fields and
     /// query parameters into one object (BIZTEL), a top-level string member of the payload.
-    func checkQueryKey(_ request: AuthRequest) -> CredentialVerdict {
+    func checkQueryKey(_ request: InboundRequest) -> CredentialVerdict {
         guard let key = queryKey else { return .absent }
         let name = key.name
-        var presented = request.query.filter { $0.name == name }.map(\.value)
+        var presented = request.query.filter { $0.0 == name }.map(\.1)
         if let member = request.payload?[name]?.stringValue { presented.append(member) }
         guard !presented.isEmpty else { return .absent }
         var matched = false
@@ -41,7 +42,7 @@ extension SourceAuthenticator {
     }
 
     /// The string at `payload_secret.path` in the payload.
-    func checkPayloadSecret(_ request: AuthRequest) -> CredentialVerdict {
+    func checkPayloadSecret(_ request: InboundRequest) -> CredentialVerdict {
         guard let secret = payloadSecret, let payload = request.payload,
             let value = secret.path.first(from: payload, document: payload)
         else { return .absent }
@@ -52,7 +53,7 @@ extension SourceAuthenticator {
     }
 
     /// The credentials of every `Authorization` header using `scheme`, trimmed.
-    static func credentials(in request: AuthRequest, scheme: String) -> [Substring] {
+    static func credentials(in request: InboundRequest, scheme: String) -> [Substring] {
         var out: [Substring] = []
         for value in request.headerValues("Authorization") {
             let text = ASCII.trimmed(value[...])

@@ -2,6 +2,7 @@ import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
+import CallGateReceive
 
 extension SourceAuthenticator {
     /// The input without the credentials it carried, so they never reach the mapping, stored

@@ -2,6 +2,7 @@ import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
+import CallGateReceive
 
 /// Checks that a request comes from the source's vendor (a source's `auth:`, Docs/authentication.md):
 /// first the client address against `allow_ips`, then the credential methods, of which any one is
@@ -133,10 +134,10 @@ public struct SourceAuthenticator: Sendable {
 
     /// Accepts the request or says why not.
     /// - Parameter now: the server clock, for the Standard Webhooks timestamp tolerance.
-    /// - Throws: `AuthFailure`: 403 `forbidden` when `allow_ips` is set and the client address is
+    /// - Throws: `GatewayError`: 403 `forbidden` when `allow_ips` is set and the client address is
     ///   not in it (or cannot be determined); 401 `unauthorized` when credential methods are set and
     ///   none succeeds.
-    public func authenticate(_ request: AuthRequest, now: Timestamp) throws(AuthFailure) {
+    public func authenticate(_ request: InboundRequest, now: Timestamp) throws(GatewayError) {
         try checkAddress(request)
         guard hasCredentials else { return }
         var problems: [String] = []
@@ -168,7 +169,7 @@ public struct SourceAuthenticator: Sendable {
         case bearer, basic, queryKey, payloadSecret, hmac, standardWebhooks, vendorSignature
     }
 
-    func verdict(of method: Method, _ request: AuthRequest, now: Timestamp) -> CredentialVerdict {
+    func verdict(of method: Method, _ request: InboundRequest, now: Timestamp) -> CredentialVerdict {
         switch method {
         case .bearer: checkBearer(request)
         case .basic: checkBasic(request)
@@ -178,7 +179,7 @@ public struct SourceAuthenticator: Sendable {
         case .standardWebhooks: StandardWebhooks.verify(request, keys: standardWebhooks, now: now)
         case .vendorSignature:
             if let verifier = vendorSignature, request.header(verifier.header) != nil {
-                verifier.verify(request) ? .valid : .invalid("the \(verifier.header) does not match")
+                verifier.verifies(request) ? .valid : .invalid("the \(verifier.header) does not match")
             } else {
                 .absent
             }

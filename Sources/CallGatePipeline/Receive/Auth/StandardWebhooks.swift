@@ -2,6 +2,7 @@ import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
+import CallGateReceive
 import Crypto
 
 /// Standard Webhooks signatures (https://www.standardwebhooks.com; Docs/authentication.md and
@@ -53,7 +54,7 @@ public enum StandardWebhooks {
     /// Verifies the `webhook-id`, `webhook-timestamp` and `webhook-signature` headers of `request`
     /// against `keys`: valid when the timestamp is within the tolerance of `now` and any `v1`
     /// signature matches any key.
-    static func verify(_ request: AuthRequest, keys: [Key], now: Timestamp) -> CredentialVerdict {
+    static func verify(_ request: InboundRequest, keys: [Key], now: Timestamp) -> CredentialVerdict {
         let id = request.header("webhook-id")
         let timestampText = request.header("webhook-timestamp")
         let signatures = request.headerValues("webhook-signature").joined(separator: " ")

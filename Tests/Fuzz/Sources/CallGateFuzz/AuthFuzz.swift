@@ -1,10 +1,12 @@
 import CallGateAdapters
+import CallGateAuth
 import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
 import CallGatePipeline
 import CallGateReceive
+import HTTPTypes
 
 /// `auth`: every credential method of `SourceAuthenticator`, the address checks and the removal of
 /// secrets, on a request made of four NUL-separated fields: the peer address, header lines
@@ -58,16 +60,16 @@ enum AuthFuzz {
 
     static func run(_ bytes: [UInt8]) {
         let parts = fields(bytes, count: 4)
-        let headers = parts[1].split(separator: 0x0A).map { line -> (name: String, value: String) in
+        let headers = parts[1].split(separator: 0x0A).map { line -> (String, String) in
             let pieces = line.split(separator: UInt8(ascii: ":"), maxSplits: 1, omittingEmptySubsequences: false)
             return (text(Array(pieces[0])), pieces.count > 1 ? text(Array(pieces[1].drop { $0 == 0x20 })) : "")
         }
         let rawQuery = text(parts[2])
-        let query = ((try? FormURLEncoding.decode(rawQuery)) ?? []).map { (name: $0.0, value: $0.1) }
+        let query = (try? FormURLEncoding.decode(rawQuery)) ?? []
         let payload = try? JSONParser.parse(parts[3])
-        let request = AuthRequest(
-            headers: headers, query: query, body: parts[3], payload: payload,
-            peer: parts[0].isEmpty ? nil : text(parts[0]), rawQuery: rawQuery)
+        let request = InboundRequest(
+            headers: HTTPFields(headers), rawQuery: rawQuery, query: query, body: parts[3],
+            peer: parts[0].isEmpty ? nil : text(parts[0]), payload: payload)
         for authenticator in authenticators {
             _ = authenticator.clientAddress(of: request)
             do {

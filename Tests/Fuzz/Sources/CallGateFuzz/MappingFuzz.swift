@@ -69,17 +69,17 @@ enum MappingFuzz {
     /// otherwise (Twilio's is always a form). For BIZTEL, which also sends query parameters, a
     /// non-JSON input's first line is the query string and the rest the body, so `.query`
     /// fixtures are seeds as they are.
-    static func request(_ vendor: String, _ bytes: [UInt8]) -> IngestRequest? {
+    static func request(_ vendor: String, _ bytes: [UInt8]) -> InboundRequest? {
         let first = bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
         let isJSON = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
         if vendor == "biztel", !isJSON {
             let parts = fields(bytes, separator: 0x0A, count: 2)
             guard let query = try? FormURLEncoding.decode(parts[0]) else { return nil }
-            return IngestRequest(
-                method: parts[1].isEmpty ? "GET" : "POST",
+            return InboundRequest(
+                method: parts[1].isEmpty ? .get : .post,
                 contentType: parts[1].isEmpty ? nil : "application/x-www-form-urlencoded", query: query, body: parts[1])
         }
         let type = vendor != "twilio" && isJSON ? "application/json" : "application/x-www-form-urlencoded"
-        return IngestRequest(contentType: type, body: bytes)
+        return InboundRequest(contentType: type, body: bytes)
     }
 }

@@ -3,14 +3,25 @@ import CallGateModel
 import Crypto
 
 /// Deterministic identifiers (Docs/call-record.md, "Ids and revisions"): an identical re-send maps
-/// to the same ids, a changed one to a new event id.
+/// to the same ids, a changed one to a new event id. The mapping gives events without them; the
+/// Normalize stage assigns them (`SourcePipeline.events`), so the mapping language, and the
+/// build-time mapping check with it, needs no cryptography.
 public enum EventIdentity {
+    /// Gives mapped events their call keys and event ids.
+    public static func assign(_ events: inout [CallEvent]) {
+        for i in events.indices {
+            events[i].call.callKey = callKey(source: events[i].source, vendorCallId: events[i].call.vendorCallId)
+            assignId(&events[i])
+        }
+    }
+
     /// `call_` + 128 bits of SHA-512 over (source id, vendor call id).
     public static func callKey(source: String, vendorCallId: String) -> String {
         "call_" + digest(["callgate.call_key.v1", source, vendorCallId])
     }
 
-    /// `evt_` + 128 bits of SHA-512 (faster than SHA-256 on 64-bit CPUs without SHA extensions) over (source id, vendor leg id, type, this event's own
+    /// `evt_` + 128 bits of SHA-512 (faster than SHA-256 on 64-bit CPUs
+    /// without SHA extensions) over (source id, vendor leg id, type, this event's own
     /// normalized content). Receipt-dependent values are left out: `received_at`, the event time
     /// when it is the receipt time, and lifecycle times equal to the receipt time (BIZTEL sends no
     /// times), so an identical re-send hashes the same.
@@ -22,7 +33,7 @@ public enum EventIdentity {
 
     /// Sets `event.id`. When no lifecycle time had to be left out, the record's encoding is kept
     /// on the event, so serializing it afterwards does not encode the record again.
-    static func assignId(_ event: inout CallEvent) {
+    package static func assignId(_ event: inout CallEvent) {
         let receipt = event.receivedAt
         var call = event.call
         let receiptTimes =

@@ -2,6 +2,7 @@ import CallGateConfig
 import CallGateFoundation
 import CallGateMapping
 import CallGateModel
+import CallGateReceive
 import Synchronization
 
 /// The `webhook-id`s of Standard Webhooks requests accepted recently, per source, with the answer
