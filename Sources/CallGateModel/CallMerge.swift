@@ -15,60 +15,14 @@ import CallGateFoundation
 public enum CallMerge {
     public static func merge(_ stored: CallRecord?, with incoming: CallRecord) -> CallRecord {
         guard let stored else { return settle(incoming, explicitOutcome: incoming.outcome != nil) }
+        // Each field by its rule in `CallRecord.fields`.
         var m = stored
-        m.vendorCallId = incoming.vendorCallId
-        m.legId = incoming.legId ?? stored.legId
-        m.previousLegId = incoming.previousLegId ?? stored.previousLegId
-        m.threadKey = incoming.threadKey ?? stored.threadKey
-        m.tenant = incoming.tenant ?? stored.tenant
-        if incoming.direction != .unknown { m.direction = incoming.direction }
-        // A specific leg kind (queue, transfer, …) is not overwritten by the plain one.
-        if incoming.legKind != .normal || stored.legKind == .normal { m.legKind = incoming.legKind }
-        m.status = max(stored.status, incoming.status)
+        for field in CallRecord.fields { field.merge(&m, stored, incoming) }
         let explicit = incoming.status == .ended && incoming.outcome != nil
         if explicit {
             m.outcome = incoming.outcome
             m.outcomeReason = incoming.outcomeReason
         }
-        m.from = incoming.from ?? stored.from
-        m.to = incoming.to ?? stored.to
-        m.line = merged(stored.line, incoming.line) { s, i in
-            CallRecord.Line(number: i.number ?? s.number, name: i.name ?? s.name)
-        }
-        m.customer = merged(stored.customer, incoming.customer) { s, i in
-            CallRecord.Customer(
-                name: i.name ?? s.name, company: i.company ?? s.company, phone: i.phone ?? s.phone,
-                externalId: i.externalId ?? s.externalId)
-        }
-        m.agent = merged(stored.agent, incoming.agent) { s, i in
-            CallRecord.Agent(id: i.id ?? s.id, name: i.name ?? s.name, email: i.email ?? s.email)
-        }
-        m.queue = merged(stored.queue, incoming.queue) { s, i in
-            CallRecord.Queue(id: i.id ?? s.id, name: i.name ?? s.name, group: i.group ?? s.group)
-        }
-        m.participants = participants(stored.participants, incoming.participants)
-        m.startedAt = earliest(stored.startedAt, incoming.startedAt)
-        m.queuedAt = earliest(stored.queuedAt, incoming.queuedAt)
-        m.ringingAt = earliest(stored.ringingAt, incoming.ringingAt)
-        m.answeredAt = earliest(stored.answeredAt, incoming.answeredAt)
-        m.endedAt = latest(stored.endedAt, incoming.endedAt)
-        m.durations = CallRecord.Durations(
-            total: incoming.durations.total ?? stored.durations.total,
-            talk: incoming.durations.talk ?? stored.durations.talk,
-            ring: incoming.durations.ring ?? stored.durations.ring,
-            queue: incoming.durations.queue ?? stored.durations.queue,
-            ivr: incoming.durations.ivr ?? stored.durations.ivr)
-        m.recording = incoming.recording ?? stored.recording
-        m.transcript = incoming.transcript ?? stored.transcript
-        m.summary = incoming.summary ?? stored.summary
-        m.dtmf = incoming.dtmf ?? stored.dtmf
-        m.tags = union(stored.tags, incoming.tags)
-        m.notes = union(stored.notes, incoming.notes)
-        m.survey = incoming.survey ?? stored.survey
-        m.analytics = incoming.analytics ?? stored.analytics
-        m.links = incoming.links ?? stored.links
-        m.custom = union(stored.custom, incoming.custom)
-        m.vendorMeta = union(stored.vendorMeta, incoming.vendorMeta)
         return settle(m, explicitOutcome: explicit || (stored.outcome != nil && !isDerived(stored)))
     }
 
@@ -128,12 +82,6 @@ public enum CallMerge {
         for i in incoming where i.id == nil || !out.contains(where: { $0.id == i.id }) {
             out.append(i)
         }
-        return out
-    }
-
-    static func union<T: Equatable>(_ a: [T], _ b: [T]) -> [T] {
-        var out = a
-        for x in b where !out.contains(x) { out.append(x) }
         return out
     }
 

@@ -37,8 +37,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Sources/CallGateReceive/Auth"),
-        // Of the pipeline, only the retry policy (the rest needs the HTTP client stack).
-        .target(name: "CallGatePipeline", dependencies: contract(upTo: 5)),
+        // Of the pipeline, only the retry policy and the event identity (the rest needs the HTTP
+        // client stack).
+        .target(
+            name: "CallGatePipeline",
+            dependencies: contract(upTo: 5) + [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "CallGateAdapters", dependencies: contract(upTo: 5) + adapters.map { .init(stringLiteral: $0) }),
         .executableTarget(
             name: "CallGateFuzz",

@@ -53,9 +53,11 @@ enum MappingFuzz {
         guard let pipeline = pipelines[vendor] else { return }
         guard let request = request(vendor, bytes) else { return }
         guard case .payload(let input) = try? pipeline.adapter.input(from: request, source: pipeline.settings),
-            let events = try? pipeline.mapping.events(
+            var events = try? pipeline.mapping.events(
                 from: input, source: pipeline.settings, receivedAt: receivedAt)
         else { return }
+        // With their call keys and ids, as the Normalize stage gives them.
+        EventIdentity.assign(&events)
         for event in events {
             let json = event.json
             let written = JSONWriter.compact.bytes(json)

@@ -1,0 +1,1 @@
+../../../../Sources/CallGatePipeline/Normalize/EventIdentity.swift
