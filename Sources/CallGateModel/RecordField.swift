@@ -54,29 +54,30 @@ package struct RecordField: Sendable {
 
     /// A field holding `T?`: absent, null and "" read as `nil`, written as `null`. Merged by
     /// `merge(stored, incoming)`; by default the incoming value when it is known, else the stored
-    /// one (an unknown value never erases a known one).
+    /// one (an unknown value never erases a known one). `get` and `set` are closures, not key
+    /// paths: a key path applied at run time copies the whole record on every access.
     static func optional<T: RecordValue>(
-        _ name: StaticString, _ path: WritableKeyPath<CallRecord, T?> & Sendable,
+        _ name: StaticString, _ get: @escaping @Sendable (CallRecord) -> T?,
+        _ set: @escaping @Sendable (inout CallRecord, T?) -> Void,
         merge: @escaping @Sendable (T?, T?) -> T? = { stored, incoming in incoming ?? stored }
     ) -> RecordField {
         let key = name.description
         return RecordField(
             name: name, kind: T.kind,
             write: { record, e in
-                if let value = record[keyPath: path] { value.write(into: &e) } else { e.null() }
+                if let value = get(record) { value.write(into: &e) } else { e.null() }
             },
-            tree: { $0[keyPath: path]?.tree ?? .null },
-            read: { (reader, record) throws(FieldError) in record[keyPath: path] = try T.read(reader, key) },
-            merge: { merged, stored, incoming in
-                merged[keyPath: path] = merge(stored[keyPath: path], incoming[keyPath: path])
-            }
+            tree: { get($0)?.tree ?? .null },
+            read: { (reader, record) throws(FieldError) in set(&record, try T.read(reader, key)) },
+            merge: { merged, stored, incoming in set(&merged, merge(get(stored), get(incoming))) }
         )
     }
 
     /// A field that always has a value: `absent` gives it when the member is absent, null or ""
     /// (a default, or a "missing (required)" error).
     static func value<T: RecordValue>(
-        _ name: StaticString, _ path: WritableKeyPath<CallRecord, T> & Sendable,
+        _ name: StaticString, _ get: @escaping @Sendable (CallRecord) -> T,
+        _ set: @escaping @Sendable (inout CallRecord, T) -> Void,
         absent: @escaping @Sendable (String) throws(FieldError) -> T,
         read: (@Sendable (FieldReader, String) throws(FieldError) -> T?)? = nil,
         merge: @escaping @Sendable (T, T) -> T
@@ -90,37 +91,34 @@ package struct RecordField: Sendable {
         }
         return RecordField(
             name: name, kind: T.kind,
-            write: { record, e in record[keyPath: path].write(into: &e) },
-            tree: { $0[keyPath: path].tree },
+            write: { record, e in get(record).write(into: &e) },
+            tree: { get($0).tree },
             read: { (reader, record) throws(FieldError) in
                 if let value = try readValue(reader, key) {
-                    record[keyPath: path] = value
+                    set(&record, value)
                 } else {
-                    record[keyPath: path] = try absent(key)
+                    set(&record, try absent(key))
                 }
             },
-            merge: { merged, stored, incoming in
-                merged[keyPath: path] = merge(stored[keyPath: path], incoming[keyPath: path])
-            }
+            merge: { merged, stored, incoming in set(&merged, merge(get(stored), get(incoming))) }
         )
     }
 
     /// A list field: absent or null is empty; elements that read as `nil` are left out. Merged as
     /// a union by default.
     static func list<T: RecordValue>(
-        _ name: StaticString, _ path: WritableKeyPath<CallRecord, [T]> & Sendable,
+        _ name: StaticString, _ get: @escaping @Sendable (CallRecord) -> [T],
+        _ set: @escaping @Sendable (inout CallRecord, [T]) -> Void,
         element: @escaping @Sendable (FieldReader, String) throws(FieldError) -> [T],
         merge: @escaping @Sendable ([T], [T]) -> [T] = { stored, incoming in stored.union(incoming) }
     ) -> RecordField {
         let key = name.description
         return RecordField(
             name: name, kind: .array(T.kind),
-            write: { record, e in e.array(record[keyPath: path]) { e, value in value.write(into: &e) } },
-            tree: { .array($0[keyPath: path].map(\.tree)) },
-            read: { (reader, record) throws(FieldError) in record[keyPath: path] = try element(reader, key) },
-            merge: { merged, stored, incoming in
-                merged[keyPath: path] = merge(stored[keyPath: path], incoming[keyPath: path])
-            }
+            write: { record, e in e.array(get(record)) { e, value in value.write(into: &e) } },
+            tree: { .array(get($0).map(\.tree)) },
+            read: { (reader, record) throws(FieldError) in set(&record, try element(reader, key)) },
+            merge: { merged, stored, incoming in set(&merged, merge(get(stored), get(incoming))) }
         )
     }
 }

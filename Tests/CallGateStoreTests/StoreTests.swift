@@ -51,6 +51,25 @@ import Testing
         try await store.close()
     }
 
+    /// The plan names the sinks that got rows: the only workers an ingest wakes.
+    @Test(arguments: Kind.available) func theOutcomeNamesTheSinksThatGotRows(_ kind: Kind) async throws {
+        let store = try await Self.open(kind)
+        let events = try Golden.events("miitel", "speech-recognition-ja")
+        let first = try await store.ingest(Self.record(events, source: "miitel", routes: SinkRoutes { _ in ["crm"] }))
+        #expect(first.sinks == ["crm"])
+        #expect(first.events.map(\.duplicate) == [false])
+        let again = try await store.ingest(Self.record(events, source: "miitel"))
+        #expect(again.isDuplicate)
+        #expect(again.sinks.isEmpty)
+        // A duplicate is answered from the stored row: id, type, call key and revision.
+        #expect(again.events.map(\.id) == first.events.map(\.id))
+        #expect(again.events.map(\.type) == first.events.map(\.type))
+        #expect(again.events.map(\.callKey) == first.events.map(\.callKey))
+        #expect(again.events.map(\.revision) == [1])
+        #expect(again.events.allSatisfy { $0.event == nil })
+        try await store.close()
+    }
+
     @Test(arguments: Kind.available) func anIdenticalResendIsADuplicateWithNoNewDelivery(_ kind: Kind) async throws {
         let store = try await Self.open(kind)
         let first = try Golden.events("miitel", "speech-recognition-ja")

@@ -13,6 +13,9 @@ public actor Wakeup {
 
     public init() {}
 
+    /// Whether a signal came since the last wait (the next `wait` returns at once).
+    package var hasPendingSignal: Bool { pending }
+
     public func signal() {
         if let waiter {
             self.waiter = nil
@@ -53,7 +56,7 @@ public actor Wakeup {
 
 /// One `Wakeup` per sink.
 public struct Wakeups: Sendable {
-    let bySink: [String: Wakeup]
+    package let bySink: [String: Wakeup]
 
     public init(sinks: [String]) {
         bySink = Dictionary(uniqueKeysWithValues: sinks.map { ($0, Wakeup()) })
