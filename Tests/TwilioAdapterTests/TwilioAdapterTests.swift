@@ -48,6 +48,13 @@ import TwilioAdapter
         #expect(
             !verifier.verifies(InboundRequest(headers: HTTPFields([("X-Twilio-Signature", "not base64!")]), body: body))
         )
+        // Printed or dumped, the verifier shows no key.
+        var dumped = ""
+        dump(verifier, to: &dumped)
+        for text in ["\(verifier)", dumped, String(reflecting: verifier)] {
+            #expect(!text.contains("token") && !text.contains("111"), "\(text)")
+            #expect(text.contains("2 redacted"), "\(text)")
+        }
         // A URL is required: Twilio signs it.
         #expect(throws: MessageError.self) {
             try TwilioAdapter().signatureVerifier(CallGateConfig.VendorSignature(secrets: [Secret("t")], url: nil))

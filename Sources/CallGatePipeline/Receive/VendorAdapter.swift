@@ -104,3 +104,18 @@ public struct HandshakeResponse: Sendable, Equatable {
         self.body = body
     }
 }
+
+extension VendorSignatureVerifier: CustomStringConvertible, CustomReflectable {
+    /// The scheme without its keys: a printed or dumped verifier never shows a secret.
+    public var description: String {
+        "VendorSignatureVerifier(header: \(header), algorithm: \(algorithm.rawValue), encoding: \(encoding.rawValue), keys: \(keys.count) redacted)"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "header": header, "algorithm": algorithm, "encoding": encoding, "keys": "\(keys.count) redacted",
+            ])
+    }
+}
