@@ -122,7 +122,7 @@ public actor MemoryStore: CallStore {
             $0.sink == sink && $0.status == .pending && $0.nextAttemptAt <= now && !excluding.contains($0.id)
         }.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
         return due.prefix(limit).map { row in
-            var event = state.events[state.eventIndex[row.eventId]!].event
+            let event = state.events[state.eventIndex[row.eventId]!].event
             return DueDelivery(
                 id: row.id, eventId: row.eventId, sink: sink, attempts: row.attempts, event: event.jsonBytes())
         }

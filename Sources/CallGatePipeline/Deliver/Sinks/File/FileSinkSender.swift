@@ -40,7 +40,8 @@ actor FileSinkSender: SinkSender {
         let directory = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            // A file that cannot be created fails to open just below, with the reason.
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             // The new file's directory entry must be on disk too, or a crash could lose the file
             // with lines already counted as delivered.
             try Self.synchronizeDirectory(directory.path)
