@@ -106,18 +106,8 @@ final class Progress: Sendable {
     /// A fresh directory with a configuration for one open MiiTel source, an SQLite store
     /// (`store.sqlite`) and a file sink.
     static func configuration() throws -> (directory: URL, config: URL) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-crash-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("callgate.yaml")
-        try """
-        server: { host: 127.0.0.1, port: 0 }
-        store: { sqlite: store.sqlite }
-        sources:
-          - { id: miitel, adapter: miitel, region: JP, mapping: \(PackageRoot.path("Mappings/miitel.yaml").path) }
-        sinks:
-          - { id: archive, type: file, path: events.jsonl }
-        """.write(to: config, atomically: true, encoding: .utf8)
-        return (directory, config)
+        let config = try DeliveryHarness.writeConfig(sinks: "  - { id: archive, type: file, path: events.jsonl }")
+        return (config.deletingLastPathComponent(), config)
     }
 
     @Test func everyAcknowledgedEventSurvivesKill9ExactlyOnce() async throws {

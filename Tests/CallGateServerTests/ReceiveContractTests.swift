@@ -57,7 +57,7 @@ import Testing
                 "malformed_body 400", "malformed_query 400", "bad_request 400", "unauthorized 401", "forbidden 403",
                 "not_found 404", "unknown_source 404", "unknown_sink 404", "method_not_allowed 405",
                 "header_timeout 408", "body_timeout 408", "already_replayed 409", "body_too_large 413",
-                "unsupported_media_type 415", "unmappable_payload 422", "store_unavailable 503",
+                "unsupported_media_type 415", "unmappable_payload 422", "internal_error 500", "store_unavailable 503",
                 "too_many_connections 503",
             ])
         // A 401 tells the client only that credentials are missing or wrong; the detail is logged.

@@ -13,16 +13,11 @@ import Testing
 /// An ingest wakes the delivery workers of the sinks that got outbox rows, and only those.
 @Suite struct SinkWakeupTests {
     @Test func onlyTheSinksThatGotRowsAreWoken() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("callgate.yaml")
-        try """
-        sources:
-          - { id: miitel, adapter: miitel, region: JP }
-        sinks:
-          - { id: everything, type: file, path: all.jsonl }
-          - { id: voicemail, type: file, path: voicemail.jsonl, events: [call.voicemail] }
-        """.write(to: config, atomically: true, encoding: .utf8)
+        let config = try DeliveryHarness.writeConfig(
+            sinks: """
+                  - { id: everything, type: file, path: all.jsonl }
+                  - { id: voicemail, type: file, path: voicemail.jsonl, events: [call.voicemail] }
+                """)
         let store = MemoryStore()
         let service = try IngestService(
             normalizer: try Normalizer.load(configFile: config.path, environment: [:]), store: store,

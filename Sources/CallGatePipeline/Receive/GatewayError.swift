@@ -36,6 +36,8 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
         case unsupportedMediaType = "unsupported_media_type"
         /// The payload cannot produce a valid record.
         case unmappablePayload = "unmappable_payload"
+        /// A failure of the gateway itself, not of the request.
+        case internalError = "internal_error"
         /// The store could not commit or be read.
         case storeUnavailable = "store_unavailable"
         /// Over `server.max_connections`.
@@ -54,6 +56,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
             case .bodyTooLarge: 413
             case .unsupportedMediaType: 415
             case .unmappablePayload: 422
+            case .internalError: 500
             case .storeUnavailable, .tooManyConnections: 503
             }
         }

@@ -130,7 +130,7 @@ public struct InboundRequest: Sendable {
 extension HTTPFields {
     /// Fields from (name, value) pairs, in order; a pair whose name is not a valid field name is
     /// left out.
-    public init(_ pairs: [(String, String)]) {
+    package init(_ pairs: [(String, String)]) {
         self.init()
         for (name, value) in pairs {
             if let name = HTTPField.Name(name) { append(HTTPField(name: name, value: value)) }

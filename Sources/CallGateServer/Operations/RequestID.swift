@@ -37,6 +37,7 @@ struct RequestIDMiddleware: RouterMiddleware {
                 case 405: .methodNotAllowed
                 case 408: .bodyTimeout
                 case 413: .bodyTooLarge
+                case 500...: .internalError
                 default: .badRequest
                 }
             response =
