@@ -147,6 +147,10 @@ extension Condition {
         case .any(let terms):
             for term in terms where try term.holds(&scope) { return true }
             return false
+        case .startsWith(let e, let prefix):
+            let value = try e.evaluate(&scope)
+            guard case .string(let text) = scope.json(value) else { return false }
+            return text.hasPrefix(prefix)
         }
     }
 }

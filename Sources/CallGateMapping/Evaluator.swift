@@ -128,6 +128,8 @@ extension Expression {
             }
         case .each, .flatten, .filter, .sort, .without, .merge, .join, .first:
             return try evaluateCollection(&scope)
+        case .require, .lookup, .fileExtension, .multiply, .round, .formatTime:
+            return try evaluateOutbound(&scope)
         }
     }
 

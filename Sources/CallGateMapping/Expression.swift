@@ -37,6 +37,29 @@ indirect enum Expression: Sendable {
     case merge([Expression])
     case join(Expression, separator: String)
     case first(Expression)
+    /// The value, or a failure with `message` when it is null, "" or empty (outbound mappings:
+    /// a value the destination requires).
+    case require(Expression, message: Expression?)
+    /// The value in `table` (an object) of the first key that has one.
+    case lookup(Expression, table: Expression)
+    /// The lowercased extension of a URL's or file's path (`mp3`), without its query.
+    case fileExtension(Expression)
+    /// The product of numbers (an integer when every factor is one).
+    case multiply([Expression])
+    /// A number rounded to the nearest integer (halves away from zero).
+    case round(Expression)
+    /// An RFC 3339 time written as `unix_ms`, `unix` or a UTC `date` (YYYY-MM-DD).
+    case formatTime(Expression, TimeOutput)
+}
+
+/// The forms `format_time` writes.
+enum TimeOutput: String, Sendable, CaseIterable {
+    case unixMilliseconds = "unix_ms"
+    case unix
+    case date
+    case rfc3339
+    /// `2024-05-14 02:01:20`, UTC (Pipedrive).
+    case utcDateTime = "utc_datetime"
 }
 
 /// A path plus, for `$name` paths, the slot its variable lives in.
@@ -88,6 +111,8 @@ indirect enum Condition: Sendable {
     case not(Condition)
     case all([Condition])
     case any([Condition])
+    /// The value is text beginning with the prefix.
+    case startsWith(Expression, String)
 }
 
 /// A function an adapter module registers for its mapping: the escape hatch for what YAML cannot

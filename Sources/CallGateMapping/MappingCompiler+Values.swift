@@ -71,7 +71,7 @@ extension MappingCompiler {
             pairs.append((key, try compileValue(valueNode, kind: fieldKind)))
         }
         if case .object = kind { return .object(pairs, dropEmpty: false) }
-        return .object(pairs, dropEmpty: true)
+        return .object(pairs, dropEmpty: !keepsEmptyMembers)
     }
 
     mutating func compileList(_ node: Node, kind: FieldKind, what: String) throws(LocatedError) -> [Expression] {
@@ -211,6 +211,8 @@ extension MappingCompiler {
             return .join(try compileValue(operand, kind: .array(.string)), separator: separator)
         case "first":
             return .first(try compileValue(operand, kind: .array(kind)))
+        case "require", "lookup", "extension", "multiply", "round", "format_time", "compact":
+            return try compileOutboundOperator(op, operand: operand, reader: &m, kind: kind)
         default:
             throw error(operand, "unknown operator '\(op)'")
         }
@@ -288,6 +290,11 @@ extension MappingCompiler {
             return .oneOf(try compileValue(parts[0], kind: .any), literals)
         case "not":
             return .not(try compileCondition(operand))
+        case "starts_with":
+            guard let parts = operand.sequenceNodes, parts.count == 2, let prefix = parts[1].scalarText else {
+                throw error(operand, "'starts_with' takes [value, \"prefix\"]")
+            }
+            return .startsWith(try compileValue(parts[0], kind: .any), prefix)
         default:
             guard let terms = operand.sequenceNodes else { throw error(operand, "'\(op)' takes a list of conditions") }
             var conditions: [Condition] = []

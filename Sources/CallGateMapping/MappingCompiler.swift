@@ -9,6 +9,9 @@ package struct MappingCompiler {
     let functions: [String: MappingFunction]
     private var scopes: [[String: Int]] = [[:]]
     private(set) var slotCount = 0
+    /// Objects keep null and "" members (outbound mappings, where a destination's schema says
+    /// `str or null`); inbound free objects drop them. `compact:` drops them anywhere.
+    var keepsEmptyMembers = false
     /// The literal values a `let` can produce (its map targets, `if` branches, …), by slot, so a
     /// vocabulary field that uses the variable can check them at load time.
     private var letLiterals: [Int: [Node]] = [:]
@@ -20,9 +23,10 @@ package struct MappingCompiler {
         "seconds_between": [], "earliest": [], "latest": [], "each": ["as", "emit"], "flatten": [],
         "filter": ["as", "where"], "sort": ["by", "order", "as"], "object": [], "if": ["then", "else"],
         "fn": ["args"], "without": ["keys"], "merge": [], "join": ["separator"], "first": [],
+        "require": ["message"], "compact": [], "lookup": ["in"], "extension": [], "multiply": [], "round": [], "format_time": ["format"],
     ]
 
-    static let conditionOperators = ["exists", "missing", "eq", "ne", "in", "not", "all", "any"]
+    static let conditionOperators = ["exists", "missing", "eq", "ne", "in", "not", "all", "any", "starts_with"]
 
     init(document: YAMLDocument, functions: [MappingFunction]) {
         self.document = document

@@ -7,4 +7,13 @@ public enum BundledMappings {
 
     /// The mapping shipped as `Mappings/<file>`.
     public static func text(of file: String) -> String? { generatedMappings[file] }
+
+    /// The outbound mapping shipped as `Mappings/targets/<name>.yaml` (`transform: <name>`).
+    public static func target(_ name: String) -> String? { generatedMappings["targets/\(name).yaml"] }
+
+    /// The names of the bundled outbound mappings.
+    public static var targetNames: [String] {
+        generatedMappings.keys.filter { $0.hasPrefix("targets/") }
+            .map { String($0.dropFirst("targets/".count).dropLast(".yaml".count)) }.sorted()
+    }
 }

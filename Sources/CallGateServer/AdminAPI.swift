@@ -141,6 +141,9 @@ struct AdminAPI: Sendable {
                 case .retry(let at):
                     result = "retry"
                     next = .string(at.description)
+                case .deferred(let until):
+                    result = "deferred"
+                    next = .string(until.description)
                 }
                 return [
                     "at": .string(a.at.description), "status_code": a.statusCode.map { .int(Int64($0)) } ?? .null,

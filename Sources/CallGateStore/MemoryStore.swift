@@ -16,6 +16,9 @@ public actor MemoryStore: CallStore {
         var quarantine: [QuarantineEntry] = []
         var attempts: [DeliveryAttempt] = []
         var disabled: [String: SinkState] = [:]
+        /// Each outbox row's call, and each destination's object per (sink, call).
+        var deliveryCalls: [Int64: String] = [:]
+        var destinations: [String: Destination] = [:]
 
         func snapshot(_ reads: LedgerReads) -> LedgerSnapshot {
             var snapshot = LedgerSnapshot()
@@ -55,6 +58,7 @@ public actor MemoryStore: CallStore {
                 calls[new.event.call.callKey] = new.event.call
             }
             for delivery in plan.deliveries {
+                deliveryCalls[Int64(deliveries.count + 1)] = delivery.callKey
                 deliveries.append(
                     Delivery(
                         id: Int64(deliveries.count + 1), eventId: delivery.eventId, sink: delivery.sink,
@@ -114,28 +118,54 @@ public actor MemoryStore: CallStore {
 
     public func call(key: String) -> CallRecord? { state.calls[key] }
 
-    public func dueDeliveries(sink: String, now: Timestamp, limit: Int, excluding: Set<Int64>) throws
-        -> [DueDelivery]
+    public func dueDeliveries(sink: String, now: Timestamp, limit: Int, excluding: Set<Int64>, perCall: Bool)
+        throws -> [DueDelivery]
     {
         try checkOpen()
-        let due = state.deliveries.filter {
-            $0.sink == sink && $0.status == .pending && $0.nextAttemptAt <= now && !excluding.contains($0.id)
-        }.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+        var blocked: Set<String> = []
+        var due: [Delivery] = []
+        for row in state.deliveries where row.sink == sink && row.status == .pending {
+            let key = state.deliveryCalls[row.id] ?? ""
+            if perCall {
+                // Only the earliest pending row of a call can be due.
+                guard blocked.insert(key).inserted else { continue }
+            }
+            if row.nextAttemptAt <= now, !excluding.contains(row.id) { due.append(row) }
+        }
+        due.sort { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
         return due.prefix(limit).map { row in
             let event = state.events[state.eventIndex[row.eventId]!].event
+            let key = state.deliveryCalls[row.id] ?? ""
             return DueDelivery(
-                id: row.id, eventId: row.eventId, sink: sink, attempts: row.attempts, event: event.jsonBytes())
+                id: row.id, eventId: row.eventId, sink: sink, attempts: row.attempts, event: event.jsonBytes(),
+                callKey: key, createdAt: row.createdAt, destination: state.destinations[sink + "\u{0}" + key])
         }
     }
 
-    public func nextDue(sink: String) -> Timestamp? {
-        state.deliveries.filter { $0.sink == sink && $0.status == .pending }.map(\.nextAttemptAt).min()
+    public func nextDue(sink: String, perCall: Bool) -> Timestamp? {
+        var seen: Set<String> = []
+        return state.deliveries.filter {
+            $0.sink == sink && $0.status == .pending && (!perCall || seen.insert(state.deliveryCalls[$0.id] ?? "").inserted)
+        }.map(\.nextAttemptAt).min()
     }
 
     public func recordAttempt(_ attempt: DeliveryAttempt) throws {
         try checkOpen()
         guard let i = state.deliveries.firstIndex(where: { $0.id == attempt.deliveryId }) else {
             throw StoreError("no delivery \(attempt.deliveryId)")
+        }
+        if let destination = attempt.destination {
+            let key = destination.sink + "\u{0}" + destination.callKey
+            if state.destinations[key] == nil {
+                state.destinations[key] = destination
+            } else {
+                state.destinations[key]?.uploaded = destination.uploaded
+            }
+        }
+        if case .deferred(let until) = attempt.result {
+            state.deliveries[i].nextAttemptAt = until
+            state.deliveries[i].lastError = attempt.error
+            return
         }
         state.attempts.append(attempt)
         state.deliveries[i].attempts += 1
@@ -144,6 +174,7 @@ public actor MemoryStore: CallStore {
         case .delivered: state.deliveries[i].status = .delivered
         case .dead: state.deliveries[i].status = .dead
         case .retry(let at): state.deliveries[i].nextAttemptAt = at
+        case .deferred: break
         }
         let sink = state.deliveries[i].sink
         if attempt.disablesSink, state.disabled[sink] == nil {

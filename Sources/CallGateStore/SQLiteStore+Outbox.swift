@@ -10,49 +10,75 @@ import GRDB
 /// The delivery side of the SQLite store (`Outbox`): due rows, attempts, dead rows, sink state.
 /// Writes go through the group committer, so they are fsync'd like ingests.
 extension SQLiteStore {
-    public func dueDeliveries(sink: String, now: Timestamp, limit: Int, excluding: Set<Int64>) async throws
-        -> [DueDelivery]
+    public func dueDeliveries(sink: String, now: Timestamp, limit: Int, excluding: Set<Int64>, perCall: Bool)
+        async throws -> [DueDelivery]
     {
         try await pool.read { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT delivery.id, delivery.event_id, delivery.attempts, event.json FROM delivery
-                        JOIN event ON event.id = delivery.event_id
-                        WHERE delivery.sink = ? AND delivery.status = 'pending' AND delivery.next_attempt_at <= ?
-                        ORDER BY delivery.next_attempt_at, delivery.id LIMIT ?
+                        SELECT d.id, d.event_id, d.attempts, event.json, d.call_key, d.created_at,
+                            dest.destination_id, dest.created_by, dest.upload_url, dest.uploaded, dest.created_at
+                        FROM delivery d
+                        JOIN event ON event.id = d.event_id
+                        LEFT JOIN destination dest ON dest.sink = d.sink AND dest.call_key = d.call_key
+                        WHERE d.sink = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
+                            AND (? = 0 OR NOT EXISTS (
+                                SELECT 1 FROM delivery p WHERE p.sink = d.sink AND p.call_key = d.call_key
+                                    AND p.status = 'pending' AND p.id < d.id))
+                        ORDER BY d.next_attempt_at, d.id LIMIT ?
                         """),
-                arguments: [sink, now.microseconds, limit + excluding.count])
+                arguments: [sink, now.microseconds, perCall ? 1 : 0, limit + excluding.count])
             var out: [DueDelivery] = []
             for row in rows {
                 let id: Int64 = row[0]
                 if excluding.contains(id) { continue }
+                let callKey: String = row[4] ?? ""
+                var destination: Destination?
+                if let destinationId: String = row[6] {
+                    destination = Destination(
+                        sink: sink, callKey: callKey, id: destinationId, createdBy: row[7], uploadURL: row[8],
+                        uploaded: (row[9] as Int64? ?? 0) != 0, createdAt: Timestamp(microseconds: row[10]))
+                }
                 out.append(
-                    DueDelivery(id: id, eventId: row[1], sink: sink, attempts: row[2], event: [UInt8](row[3] as Data)))
+                    DueDelivery(
+                        id: id, eventId: row[1], sink: sink, attempts: row[2], event: [UInt8](row[3] as Data),
+                        callKey: callKey, createdAt: Timestamp(microseconds: row[5]), destination: destination))
                 if out.count == limit { break }
             }
             return out
         }
     }
 
-    public func nextDue(sink: String) async throws -> Timestamp? {
+    public func nextDue(sink: String, perCall: Bool) async throws -> Timestamp? {
         try await pool.read { db in
             try Int64.fetchOne(
                 db,
-                sql: "SELECT min(next_attempt_at) FROM delivery WHERE sink = ? AND status = 'pending'",
-                arguments: [sink]
+                sql: """
+                    SELECT min(d.next_attempt_at) FROM delivery d WHERE d.sink = ? AND d.status = 'pending'
+                        AND (? = 0 OR NOT EXISTS (
+                            SELECT 1 FROM delivery p WHERE p.sink = d.sink AND p.call_key = d.call_key
+                                AND p.status = 'pending' AND p.id < d.id))
+                    """,
+                arguments: [sink, perCall ? 1 : 0]
             ).map(Timestamp.init(microseconds:))
         }
     }
 
     public func recordAttempt(_ attempt: DeliveryAttempt) async throws {
         try await committer.submit { db in
-            let (result, next): (String, Int64?) =
-                switch attempt.result {
-                case .delivered: ("delivered", nil)
-                case .retry(let at): ("retry", at.microseconds)
-                case .dead: ("dead", nil)
-                }
+            if let destination = attempt.destination { try Self.write(destination, db) }
+            let (result, next): (String, Int64?)
+            switch attempt.result {
+            case .delivered: (result, next) = ("delivered", nil)
+            case .retry(let at): (result, next) = ("retry", at.microseconds)
+            case .dead: (result, next) = ("dead", nil)
+            case .deferred(let until):
+                try db.execute(
+                    sql: "UPDATE delivery SET next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'",
+                    arguments: [until.microseconds, attempt.error, attempt.deliveryId])
+                return
+            }
             try db.execute(
                 sql: """
                     INSERT INTO attempt (delivery_id, at, status_code, latency_ms, error, result, next_attempt_at)
@@ -80,6 +106,20 @@ extension SQLiteStore {
                     arguments: [attempt.error, attempt.at.microseconds, attempt.deliveryId])
             }
         }
+    }
+
+    /// Creates the destination's record of a call, or marks its recording uploaded.
+    static func write(_ destination: Destination, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO destination (sink, call_key, destination_id, created_by, upload_url, uploaded, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(sink, call_key) DO UPDATE SET uploaded = excluded.uploaded
+                """,
+            arguments: [
+                destination.sink, destination.callKey, destination.id, destination.createdBy, destination.uploadURL,
+                destination.uploaded ? 1 : 0, destination.createdAt.microseconds,
+            ])
     }
 
     public func attempts(delivery: Int64) async throws -> [DeliveryAttempt] {

@@ -134,6 +134,26 @@ public final class SQLiteStore: CallStore {
                     CREATE INDEX attempt_by_time ON attempt(at);
                     """)
         }
+        migrator.registerMigration("v4-destinations") { db in
+            // Outbound transforms: a row's call (per-call ordering) and each destination's object
+            // per call (Docs/targets.md).
+            try db.execute(
+                sql: """
+                    ALTER TABLE delivery ADD COLUMN call_key TEXT;
+                    UPDATE delivery SET call_key = (SELECT call_key FROM event WHERE event.id = delivery.event_id);
+                    CREATE INDEX delivery_pending_by_call ON delivery(sink, call_key, id) WHERE status = 'pending';
+                    CREATE TABLE destination (
+                        sink TEXT NOT NULL,
+                        call_key TEXT NOT NULL,
+                        destination_id TEXT NOT NULL,
+                        created_by INTEGER NOT NULL,
+                        upload_url TEXT,
+                        uploaded INTEGER NOT NULL DEFAULT 0,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (sink, call_key)
+                    );
+                    """)
+        }
         return migrator
     }
 
@@ -298,8 +318,8 @@ struct SQLiteTransaction {
         let at = plan.receivedAt.microseconds
         for delivery in plan.deliveries {
             try run(
-                "INSERT OR IGNORE INTO delivery (event_id, sink, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
-                [delivery.eventId, delivery.sink, at, at])
+                "INSERT OR IGNORE INTO delivery (event_id, sink, next_attempt_at, created_at, call_key) VALUES (?, ?, ?, ?, ?)",
+                [delivery.eventId, delivery.sink, at, at, delivery.callKey])
         }
         if let id = plan.resolvesQuarantine { try resolveQuarantine(id: id, at: plan.resolvedAt) }
         return outcome

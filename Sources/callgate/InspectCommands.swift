@@ -247,6 +247,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
                             case .delivered: "delivered"
                             case .dead: "dead"
                             case .retry(let at): "retry at \(at)"
+                            case .deferred(let until): "deferred to \(until)"
                             }
                         CLIOutput.write(
                             "  \(a.at)\t\(status)\t\(String(format: "%.1f ms", a.latencyMilliseconds))\t\(result)\(a.error.map { "\t" + $0 } ?? "")\n"

@@ -152,6 +152,7 @@ extension CallGateConfig {
             }
             source.recordingURL = url
         }
+        if let n = r.take("recording_auth") { source.recordingAuth = try recordingAuth(n, v) }
         if let n = r.take("max_body_bytes") {
             source.maxBodyBytes = try v.integer(n, "max_body_bytes", range: 1...(256 << 20))
         }

@@ -75,6 +75,7 @@ extension CallGateConfig {
             try retry.finish()
         }
         if let n = r.take("auth") { sink.auth = try sinkAuth(n, v) }
+        try transformSettings(&r, &sink, v)
         try r.finish()
         return sink
     }

@@ -77,6 +77,8 @@ public struct CallGateConfig: Sendable {
         public var tenant: String?
         public var timeZone: TimeZoneSpec?
         public var recordingURL: String?
+        /// Credentials for fetching this source's recordings (the recording relay).
+        public var recordingAuth: RecordingAuth?
         public var maxBodyBytes: Int?
         public var auth: SourceAuth?
         public var location: ConfigLocation
@@ -154,6 +156,12 @@ public struct CallGateConfig: Sendable {
         public var concurrency = 4
         public var retrySchedule: [Duration]?
         public var maxRetryAfter: Duration = .seconds(3600)
+        /// An outbound mapping that writes the request (Docs/targets.md).
+        public var transform: Transform?
+        /// Lookup tables the transform reads as `$tables`: an object of objects of strings.
+        public var tables: JSONValue = .object(JSONObject())
+        public var recording: RecordingRelay?
+        public var order: SinkOrder?
         public var location: ConfigLocation
     }
 

@@ -13,6 +13,10 @@ public struct DeliveryRequest: Sendable {
     public var body: [UInt8]
     public var contentType: String
     public var headers: [(name: String, value: String)]
+    /// POST, or what a transform asks for.
+    public var method = "POST"
+    /// The sink's URL, unless a transform wrote another (`…/calls/{id}` for an update).
+    public var url: String?
 
     /// The request for one attempt to deliver a stored event to `sink`: body, content type, the
     /// sink's static headers and its authentication headers for this attempt's time.
@@ -20,6 +24,38 @@ public struct DeliveryRequest: Sendable {
         (body, contentType) = try Self.body(event: event, sink: sink)
         headers =
             sink.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+            + (try Self.authHeaders(sink.auth, eventId: eventId, timestamp: time.microseconds / 1_000_000, body: body))
+    }
+
+    /// The request a sink's transform wrote, with the sink's static headers and authentication
+    /// headers for this attempt's time.
+    public init(outbound: OutboundRequest, eventId: String, sink: CallGateConfig.Sink, at time: Timestamp)
+        throws(MessageError)
+    {
+        switch outbound.format {
+        case .json:
+            body = JSONWriter.compact.bytes(outbound.body)
+            contentType = "application/json"
+        case .form:
+            var pairs: [String] = []
+            if case .object(let object) = outbound.body {
+                for (name, value) in object where !value.isNull {
+                    let text =
+                        switch value {
+                        case .string(let s): s
+                        default: JSONWriter.compact.string(value)
+                        }
+                    pairs.append(FormURLEncoding.encode(name) + "=" + FormURLEncoding.encode(text))
+                }
+            }
+            body = Array(pairs.joined(separator: "&").utf8)
+            contentType = "application/x-www-form-urlencoded"
+        }
+        method = outbound.method
+        url = outbound.url
+        headers =
+            sink.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+            + outbound.headers.map { (name: $0.name, value: $0.value) }
             + (try Self.authHeaders(sink.auth, eventId: eventId, timestamp: time.microseconds / 1_000_000, body: body))
     }
 

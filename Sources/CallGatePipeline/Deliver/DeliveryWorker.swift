@@ -22,11 +22,18 @@ package struct DeliveryWorker: Sendable {
     let metrics: GatewayMetrics
     /// The longest idle wait between looks at the outbox.
     let pollInterval: Duration
+    /// Fetches recordings and uploads them (sinks with `recording:`).
+    let recordings: RecordingRelay?
+    /// Each source's `recording_auth`, by source id.
+    let recordingAuth: [String: CallGateConfig.RecordingAuth]
 
     init(
         sink: CallGateConfig.Sink, store: any Outbox, sender: any SinkSender, wakeup: Wakeup, logger: Logger,
-        metrics: GatewayMetrics, pollInterval: Duration = .seconds(1)
+        metrics: GatewayMetrics, pollInterval: Duration = .seconds(1), recordings: RecordingRelay? = nil,
+        recordingAuth: [String: CallGateConfig.RecordingAuth] = [:]
     ) {
+        self.recordings = recordings
+        self.recordingAuth = recordingAuth
         self.sink = sink
         self.store = store
         self.sender = sender
@@ -60,7 +67,9 @@ package struct DeliveryWorker: Sendable {
         config: CallGateConfig, store: any Outbox, wakeups: Wakeups, client: HTTPClient, logger: Logger,
         metrics: GatewayMetrics
     ) -> [DeliveryWorker] {
-        config.sinks.map { sink in
+        var recordingAuth: [String: CallGateConfig.RecordingAuth] = [:]
+        for source in config.sources { recordingAuth[source.id] = source.recordingAuth }
+        return config.sinks.map { sink in
             let sender: any SinkSender
             switch sink.type {
             case .file:
@@ -77,7 +86,8 @@ package struct DeliveryWorker: Sendable {
             sinkLogger[metadataKey: "sink"] = .string(sink.id)
             return DeliveryWorker(
                 sink: sink, store: store, sender: sender, wakeup: wakeups.bySink[sink.id] ?? Wakeup(),
-                logger: sinkLogger, metrics: metrics)
+                logger: sinkLogger, metrics: metrics, recordings: RecordingRelay(client: client),
+                recordingAuth: recordingAuth)
         }
     }
 
@@ -110,7 +120,8 @@ package struct DeliveryWorker: Sendable {
                 if free > 0 {
                     do {
                         due = try await store.dueDeliveries(
-                            sink: sink.id, now: .now, limit: free, excluding: busy)
+                            sink: sink.id, now: .now, limit: free, excluding: busy,
+                            perCall: sink.effectiveOrder == .perCall)
                     } catch {
                         logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
                     }
@@ -132,7 +143,7 @@ package struct DeliveryWorker: Sendable {
 
     /// Until the next row is due, at most the poll interval.
     func idleWait() async -> Duration {
-        guard let next = try? await store.nextDue(sink: sink.id) else { return pollInterval }
+        guard let next = try? await store.nextDue(sink: sink.id, perCall: sink.effectiveOrder == .perCall) else { return pollInterval }
         let micros = next.microseconds - Timestamp.now.microseconds
         return micros <= 0 ? .milliseconds(10) : min(pollInterval, .microseconds(micros))
     }
@@ -146,24 +157,26 @@ package struct DeliveryWorker: Sendable {
         let attempt = row.attempts + 1
         let started = ContinuousClock.now
         let now = Timestamp.now
-        var outcome: RetryPolicy.Outcome
-        var aborted = false
-        do throws(MessageError) {
-            let request = try DeliveryRequest(event: row.event, eventId: row.eventId, sink: sink, at: now)
-            let sender = self.sender
-            switch await bounded(by: sink.timeout, abort: abort, { await sender.send(request, eventId: row.eventId) }) {
-            case .finished(let answer): outcome = answer
-            case .timedOut: outcome = .failure("timed out after \(sink.timeout)")
-            case .aborted:
-                outcome = .failure("cancelled by a reload or shutdown after the grace period")
-                aborted = true
-            }
-        } catch {
-            outcome = .failure(error.message)
+        let step: DeliveryStep
+        if let mapping = sink.transform?.mapping {
+            step = await transformed(row, mapping: mapping, now: now, abort: abort)
+        } else {
+            step = await plain(row, now: now, abort: abort)
         }
+        if case .deferred(let until, let reason) = step.verdict {
+            do {
+                try await store.recordAttempt(
+                    DeliveryAttempt(
+                        deliveryId: row.id, at: now, statusCode: nil, latencyMilliseconds: 0, error: reason,
+                        result: .deferred(until: until)))
+            } catch {
+                logger.error("cannot record a deferred delivery", metadata: ["error": "\(error)"])
+            }
+            return false
+        }
+        let outcome = step.outcome
         let elapsed = ContinuousClock.now - started
         var decision = policy.result(of: outcome, attempt: attempt, now: .now)
-        if aborted { decision = .retry(at: .now) }
         var statusCode: Int?
         var failure: String?
         switch outcome {
@@ -172,6 +185,19 @@ package struct DeliveryWorker: Sendable {
             if !(200...299).contains(status) { failure = "HTTP \(status)" }
         case .failure(let message): failure = message
         }
+        switch step.verdict {
+        case .dead(let reason):
+            decision = .dead(disablesSink: false, exhausted: false)
+            failure = reason
+        case .delivered(let note):
+            decision = .delivered
+            failure = note
+        case .next(let note):
+            decision = .retry(at: .now)
+            failure = note
+        case .deferred, nil: break
+        }
+        if step.aborted { decision = .retry(at: .now) }
         let result: DeliveryAttempt.Result
         var disables = false
         switch decision {
@@ -191,7 +217,7 @@ package struct DeliveryWorker: Sendable {
             deliveryId: row.id, at: now, statusCode: statusCode,
             latencyMilliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds)
                 * 1000,
-            error: failure, result: result, disablesSink: disables)
+            error: failure, result: result, disablesSink: disables, destination: step.destination)
         do {
             try await store.recordAttempt(record)
         } catch {
@@ -205,10 +231,24 @@ package struct DeliveryWorker: Sendable {
         if let failure { metadata["error"] = .string(failure) }
         if case .delivered = result {
             logger.debug("delivered", metadata: metadata)
+        } else if case .next = step.verdict {
+            logger.info("step done, the next one follows", metadata: metadata)
         } else {
             logger.warning(disables ? "sink answered 410 Gone: disabled" : "delivery failed", metadata: metadata)
         }
         return disables
+    }
+}
+
+extension DeliveryWorker {
+    /// A sink without a transform: the stored event as the sink's format says.
+    func plain(_ row: DueDelivery, now: Timestamp, abort: StopFlag?) async -> DeliveryStep {
+        do throws(MessageError) {
+            let request = try DeliveryRequest(event: row.event, eventId: row.eventId, sink: sink, at: now)
+            return await exchange(request, eventId: row.eventId, abort: abort).result
+        } catch {
+            return DeliveryStep(outcome: .failure(error.message))
+        }
     }
 }
 

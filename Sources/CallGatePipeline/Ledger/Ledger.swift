@@ -44,7 +44,7 @@ package enum Ledger {
                 duplicate: event.id, type: event.type, callKey: event.call.callKey, revision: event.revision)
             plan.events.append(LedgerPlan.NewEvent(event: event, leg: leg, json: event.jsonBytes()))
             for sink in record.routes.sinks(for: event) {
-                plan.deliveries.append(LedgerPlan.NewDelivery(eventId: event.id, sink: sink))
+                plan.deliveries.append(LedgerPlan.NewDelivery(eventId: event.id, sink: sink, callKey: event.call.callKey))
                 plan.sinks.insert(sink)
             }
             stored.append(StoredEvent(stored: event))
@@ -131,6 +131,8 @@ package struct LedgerPlan: Sendable {
     package struct NewDelivery: Sendable {
         package var eventId: String
         package var sink: String
+        /// The event's call: rows of one call are sent in order where the sink asks for it.
+        package var callKey: String
     }
 
     /// Store the raw request: a new one with at least one new event, or with none at all.

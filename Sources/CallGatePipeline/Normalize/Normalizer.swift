@@ -41,14 +41,14 @@ public struct Normalizer: Sendable {
                 LocatedError(file: file, line: 0, column: 0, message: "cannot read the configuration file")
             ])
         }
-        let config: CallGateConfig
+        var config: CallGateConfig
         do {
             config = try CallGateConfig(yaml: text, file: file, environment: environment)
         } catch {
             throw LoadErrors(errors: [error])
         }
         var pipelines: [SourcePipeline] = []
-        var errors: [LocatedError] = []
+        var errors = compileTransforms(&config, bundledMappings: bundledMappings)
         var compiled: [String: CompiledMapping] = [:]
         for source in config.sources {
             guard let adapter = adapters.first(where: { $0.name == source.adapter }) else {

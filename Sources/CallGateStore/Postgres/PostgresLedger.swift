@@ -58,8 +58,9 @@ enum PostgresLedger {
         for delivery in plan.deliveries {
             try await connection.run(
                 """
-                INSERT INTO delivery (event_id, sink, next_attempt_at, created_at)
-                VALUES (\(delivery.eventId), \(delivery.sink), \(at), \(at)) ON CONFLICT DO NOTHING
+                INSERT INTO delivery (event_id, sink, next_attempt_at, created_at, call_key)
+                VALUES (\(delivery.eventId), \(delivery.sink), \(at), \(at), \(delivery.callKey))
+                ON CONFLICT DO NOTHING
                 """, logger: logger
             )
         }

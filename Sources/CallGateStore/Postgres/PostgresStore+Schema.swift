@@ -110,7 +110,29 @@ extension PostgresStore {
                 )
                 """,
             ]
-        )
+        ),
+        (
+            // Outbound transforms: a row's call (per-call ordering) and each destination's object
+            // per call (Docs/targets.md).
+            name: "v2-destinations",
+            sql: [
+                "ALTER TABLE delivery ADD COLUMN call_key TEXT",
+                "UPDATE delivery SET call_key = event.call_key FROM event WHERE event.id = delivery.event_id",
+                "CREATE INDEX delivery_pending_by_call ON delivery(sink, call_key, id) WHERE status = 'pending'",
+                """
+                CREATE TABLE destination (
+                    sink TEXT NOT NULL,
+                    call_key TEXT NOT NULL,
+                    destination_id TEXT NOT NULL,
+                    created_by BIGINT NOT NULL,
+                    upload_url TEXT,
+                    uploaded BIGINT NOT NULL DEFAULT 0,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (sink, call_key)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, each in its own transaction, under the

@@ -34,7 +34,9 @@ public enum StoreCopy {
             onConflict: "(call_key) DO UPDATE SET updated_at = excluded.updated_at, json = excluded.json"),
         Table(
             name: "delivery",
-            columns: ["id", "event_id", "sink", "status", "attempts", "next_attempt_at", "last_error", "created_at"],
+            columns: [
+                "id", "event_id", "sink", "status", "attempts", "next_attempt_at", "last_error", "created_at", "call_key",
+            ],
             onConflict: """
                 (id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
                     next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error
@@ -43,6 +45,10 @@ public enum StoreCopy {
             name: "attempt",
             columns: ["id", "delivery_id", "at", "status_code", "latency_ms", "error", "result", "next_attempt_at"],
             onConflict: "(id) DO NOTHING"),
+        Table(
+            name: "destination",
+            columns: ["sink", "call_key", "destination_id", "created_by", "upload_url", "uploaded", "created_at"],
+            onConflict: "(sink, call_key) DO UPDATE SET uploaded = excluded.uploaded"),
         Table(
             name: "sink_state", columns: ["sink", "reason", "since"],
             onConflict: "(sink) DO UPDATE SET reason = excluded.reason, since = excluded.since"),
