@@ -63,7 +63,9 @@ extension Expression {
             case .int(let i): return .json(.int(i))
             case .double(let d):
                 let rounded = d.rounded(.toNearestOrAwayFromZero)
-                guard rounded.isFinite, abs(rounded) < 9e15 else { throw EvaluationError("'round': \(d) is out of range") }
+                guard rounded.isFinite, abs(rounded) < 9e15 else {
+                    throw EvaluationError("'round': \(d) is out of range")
+                }
                 return .json(.int(Int64(rounded)))
             case let other: throw EvaluationError("'round' takes a number, got \(other.kindName)")
             }

@@ -23,7 +23,8 @@ package struct MappingCompiler {
         "seconds_between": [], "earliest": [], "latest": [], "each": ["as", "emit"], "flatten": [],
         "filter": ["as", "where"], "sort": ["by", "order", "as"], "object": [], "if": ["then", "else"],
         "fn": ["args"], "without": ["keys"], "merge": [], "join": ["separator"], "first": [],
-        "require": ["message"], "compact": [], "lookup": ["in"], "extension": [], "multiply": [], "round": [], "format_time": ["format"],
+        "require": ["message"], "compact": [], "lookup": ["in"], "extension": [], "multiply": [], "round": [],
+        "format_time": ["format"],
     ]
 
     static let conditionOperators = ["exists", "missing", "eq", "ne", "in", "not", "all", "any", "starts_with"]

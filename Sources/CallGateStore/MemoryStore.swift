@@ -145,7 +145,8 @@ public actor MemoryStore: CallStore {
     public func nextDue(sink: String, perCall: Bool) -> Timestamp? {
         var seen: Set<String> = []
         return state.deliveries.filter {
-            $0.sink == sink && $0.status == .pending && (!perCall || seen.insert(state.deliveryCalls[$0.id] ?? "").inserted)
+            $0.sink == sink && $0.status == .pending
+                && (!perCall || seen.insert(state.deliveryCalls[$0.id] ?? "").inserted)
         }.map(\.nextAttemptAt).min()
     }
 

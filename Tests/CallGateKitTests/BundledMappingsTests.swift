@@ -19,8 +19,16 @@ import Testing
 
     @Test func everyShippedMappingIsCompiledIn() throws {
         let directory = PackageRoot.path("Mappings")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
+        let sources = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+            $0.hasSuffix(".yaml")
+        }
+        let targets = try FileManager.default.contentsOfDirectory(
+            atPath: directory.appendingPathComponent("targets").path
+        )
+        .filter { $0.hasSuffix(".yaml") }.map { "targets/" + $0 }
+        let files = sources + targets
         #expect(Set(BundledMappings.all.keys) == Set(files))
+        #expect(BundledMappings.targetNames == targets.map { String($0.dropFirst(8).dropLast(5)) }.sorted())
         for file in files {
             let onDisk = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
             #expect(BundledMappings.text(of: file) == onDisk, "Mappings/\(file) changed since the build")
@@ -50,6 +58,23 @@ import Testing
         #expect(passed.status == 0, "\(passed.stderr)")
         let swift = try String(contentsOf: output, encoding: .utf8)
         #expect(swift.contains("\"miitel.yaml\": #\"\"\""))
+
+        // A target mapping (Mappings/targets/) is checked as one, and bundled under targets/.
+        let targets = directory.appendingPathComponent("targets")
+        try FileManager.default.createDirectory(at: targets, withIntermediateDirectories: true)
+        let target = targets.appendingPathComponent("crm.yaml")
+        try "version: 1\ntarget: crm\ncreate:\n  method: GET\n  body: {}\n".write(
+            to: target, atomically: true, encoding: .utf8)
+        let badTarget = try Subprocess.run(
+            Self.bundler, [output.path, target.path], stdin: Data(), directory: directory)
+        #expect(badTarget.status == 1)
+        #expect(
+            badTarget.stderr.contains("crm.yaml:4:11: error: 'method' is POST, PUT or PATCH"), "\(badTarget.stderr)")
+        try "version: 1\ntarget: crm\ncreate:\n  body: {}\n".write(to: target, atomically: true, encoding: .utf8)
+        let goodTarget = try Subprocess.run(
+            Self.bundler, [output.path, target.path], stdin: Data(), directory: directory)
+        #expect(goodTarget.status == 0, "\(goodTarget.stderr)")
+        #expect(try String(contentsOf: output, encoding: .utf8).contains("\"targets/crm.yaml\""))
     }
 
     /// `callgate` run from another directory, with no Mappings/ beside the configuration, uses the

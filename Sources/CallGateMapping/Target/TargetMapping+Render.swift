@@ -103,7 +103,8 @@ extension TargetMapping {
             tape: tape, document: root, current: root, slots: Array(repeating: .null, count: slotCount),
             nullStrings: [], zone: nil, region: "ZZ",
             functionContext: FunctionContext(
-                source: SourceSettings(id: input.sink, adapter: "target", region: "ZZ"), receivedAt: Timestamp(seconds: 0)))
+                source: SourceSettings(id: input.sink, adapter: "target", region: "ZZ"),
+                receivedAt: Timestamp(seconds: 0)))
         scope.slots[Self.eventSlot] = root
         scope.slots[Self.callSlot] = tape.member(JSONTape.root, "call").map(Value.node) ?? .null
         let sink: JSONValue = ["id": .string(input.sink), "url": .string(input.url)]

@@ -72,7 +72,9 @@ public struct TargetMapping: Sendable {
                 throw document.error(node, "'let' is a mapping of names to values")
             }
             for (nameNode, valueNode) in mapping {
-                guard let name = nameNode.scalarText else { throw document.error(nameNode, "names must be plain strings") }
+                guard let name = nameNode.scalarText else {
+                    throw document.error(nameNode, "names must be plain strings")
+                }
                 if compiler.lookup(name) != nil { throw document.error(nameNode, "'$\(name)' is already defined") }
                 let value = try compiler.compileValue(valueNode, kind: .any)
                 lets.append((name, try compiler.bind(name, at: nameNode), value))
@@ -132,7 +134,8 @@ public struct TargetMapping: Sendable {
             }
             format = f
         }
-        let url = try reader.take("url").map { node throws(LocatedError) in try compiler.compileValue(node, kind: .any) }
+        let url = try reader.take("url").map { node throws(LocatedError) in try compiler.compileValue(node, kind: .any)
+        }
         let headers = try reader.take("headers").map { node throws(LocatedError) in
             guard case .mapping = node else { throw document.error(node, "'headers' is a mapping of names to values") }
             return try compiler.compileObject(node, kind: .freeObject)

@@ -66,7 +66,8 @@ extension DeliveryWorker {
         }
         let outbound: OutboundRequest
         switch plan {
-        case .skip(let reason): return DeliveryStep(outcome: .failure("skipped"), verdict: .delivered("not sent: \(reason)"))
+        case .skip(let reason):
+            return DeliveryStep(outcome: .failure("skipped"), verdict: .delivered("not sent: \(reason)"))
         case .send(let request): outbound = request
         }
         let request: DeliveryRequest
@@ -99,7 +100,8 @@ extension DeliveryWorker {
             uploadURL.hasPrefix("https://") || uploadURL.hasPrefix("http://")
         else {
             step.result.verdict = .dead(
-                "created (\(id)), but the answer has no upload URL at \(relay.uploadURL): the recording was not uploaded")
+                "created (\(id)), but the answer has no upload URL at \(relay.uploadURL): the recording was not uploaded"
+            )
             return step.result
         }
         destination.uploadURL = uploadURL
@@ -152,7 +154,8 @@ extension DeliveryWorker {
         case .fetchFailed(.response(let status, let retryAfter)) where [401, 403].contains(status):
             return DeliveryStep(
                 outcome: .response(status: status, retryAfter: retryAfter),
-                verdict: .dead("the recording could not be fetched: HTTP \(status) (check the source's recording_auth)"))
+                verdict: .dead("the recording could not be fetched: HTTP \(status) (check the source's recording_auth)")
+            )
         case .fetchFailed(.response(let status, _)):
             // A recording not there yet (404) or a source in trouble: tried again on the schedule.
             return DeliveryStep(outcome: .failure("the recording could not be fetched: HTTP \(status)"))
@@ -177,7 +180,8 @@ extension DeliveryWorker {
         case .timedOut: return (DeliveryStep(outcome: .failure("timed out after \(sink.timeout)")), [])
         case .aborted:
             return (
-                DeliveryStep(outcome: .failure("cancelled by a reload or shutdown after the grace period"), aborted: true),
+                DeliveryStep(
+                    outcome: .failure("cancelled by a reload or shutdown after the grace period"), aborted: true),
                 []
             )
         }

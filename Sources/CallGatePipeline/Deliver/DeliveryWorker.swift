@@ -143,7 +143,9 @@ package struct DeliveryWorker: Sendable {
 
     /// Until the next row is due, at most the poll interval.
     func idleWait() async -> Duration {
-        guard let next = try? await store.nextDue(sink: sink.id, perCall: sink.effectiveOrder == .perCall) else { return pollInterval }
+        guard let next = try? await store.nextDue(sink: sink.id, perCall: sink.effectiveOrder == .perCall) else {
+            return pollInterval
+        }
         let micros = next.microseconds - Timestamp.now.microseconds
         return micros <= 0 ? .milliseconds(10) : min(pollInterval, .microseconds(micros))
     }

@@ -44,7 +44,8 @@ package enum Ledger {
                 duplicate: event.id, type: event.type, callKey: event.call.callKey, revision: event.revision)
             plan.events.append(LedgerPlan.NewEvent(event: event, leg: leg, json: event.jsonBytes()))
             for sink in record.routes.sinks(for: event) {
-                plan.deliveries.append(LedgerPlan.NewDelivery(eventId: event.id, sink: sink, callKey: event.call.callKey))
+                plan.deliveries.append(
+                    LedgerPlan.NewDelivery(eventId: event.id, sink: sink, callKey: event.call.callKey))
                 plan.sinks.insert(sink)
             }
             stored.append(StoredEvent(stored: event))

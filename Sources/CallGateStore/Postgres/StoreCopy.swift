@@ -35,7 +35,8 @@ public enum StoreCopy {
         Table(
             name: "delivery",
             columns: [
-                "id", "event_id", "sink", "status", "attempts", "next_attempt_at", "last_error", "created_at", "call_key",
+                "id", "event_id", "sink", "status", "attempts", "next_attempt_at", "last_error", "created_at",
+                "call_key",
             ],
             onConflict: """
                 (id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
