@@ -21,10 +21,12 @@ final class Receiver: @unchecked Sendable {
     let process = Process()
     let port: Int
 
-    init(_ plan: JSONValue = [:]) throws {
+    /// - Parameter script: `sink_receiver.py`, or `target_receiver.py` (the stand-in for the
+    ///   outbound destinations, checking each request against their schemas).
+    init(_ plan: JSONValue = [:], script: String = "sink_receiver.py") throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "python3", PackageRoot.path("Tests/Support/sink_receiver.py").path, JSONWriter.compact.string(plan),
+            "python3", PackageRoot.path("Tests/Support/\(script)").path, JSONWriter.compact.string(plan),
         ]
         let output = Pipe()
         process.standardOutput = output
@@ -54,6 +56,15 @@ final class Receiver: @unchecked Sendable {
         return (json["received"]?.arrayValue ?? [], Int(json["tokens_issued"]?.numberValue ?? 0))
     }
 
+    /// `GET path` on the receiver, as JSON.
+    func get(_ path: String) async throws -> JSONValue {
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(10))
+        return try JSONParser.parse(Array(buffer: try await response.body.collect(upTo: 16 << 20)))
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
     func revokeToken() async throws {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/_revoke")
         request.method = .POST
@@ -78,9 +89,12 @@ struct DeliveryHarness {
     let store: any CallStore
     let config: CallGateConfig
 
-    /// A fresh directory with `callgate.yaml`: one open MiiTel source, an SQLite store
-    /// (`store.sqlite`) and `sinks` (YAML list items).
-    static func writeConfig(sinks: String) throws -> URL {
+    static let miitelSource =
+        "  - { id: miitel, adapter: miitel, region: JP, mapping: \(PackageRoot.path("Mappings/miitel.yaml").path) }"
+
+    /// A fresh directory with `callgate.yaml`: `sources` (YAML list items, one open MiiTel source
+    /// by default), an SQLite store (`store.sqlite`) and `sinks` (YAML list items).
+    static func writeConfig(sinks: String, sources: String = miitelSource) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("callgate.yaml")
@@ -88,15 +102,17 @@ struct DeliveryHarness {
         server: { host: 127.0.0.1, port: 0 }
         store: { sqlite: store.sqlite }
         sources:
-          - { id: miitel, adapter: miitel, region: JP, mapping: \(PackageRoot.path("Mappings/miitel.yaml").path) }
+        \(sources)
         sinks:
         \(sinks)
         """.write(to: file, atomically: true, encoding: .utf8)
         return file
     }
 
-    static func make(store kind: StoreKind = .memory, sinks: String) async throws -> DeliveryHarness {
-        let file = try writeConfig(sinks: sinks)
+    static func make(store kind: StoreKind = .memory, sinks: String, sources: String = miitelSource) async throws
+        -> DeliveryHarness
+    {
+        let file = try writeConfig(sinks: sinks, sources: sources)
         let normalizer = try Normalizer.load(configFile: file.path, environment: [:])
         let store = try await kind.open()
         var logger = Logger(label: "delivery-test")

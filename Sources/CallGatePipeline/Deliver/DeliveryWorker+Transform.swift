@@ -53,7 +53,7 @@ extension DeliveryWorker {
                     return DeliveryStep(
                         outcome: .failure("waiting"),
                         verdict: .deferred(
-                            min(deadline, now.adding(.seconds(15))),
+                            min(deadline, now.adding(.seconds(5))),
                             "waiting for the call's recording (until \(deadline))"))
                 }
             }

@@ -1,0 +1,201 @@
+import CallGateFoundation
+import CallGateKit
+import CallGateModel
+import CallGateStore
+import CallGateTestSupport
+import Foundation
+import Testing
+
+@testable import CallGatePipeline
+@testable import CallGateServer
+
+/// Sinks with `transform:` delivering to the loopback stand-in for the destinations
+/// (`Tests/Support/target_receiver.py`), which refuses any request its schemas or rules refuse.
+@Suite(.serialized) struct TransformDeliveryTests {
+    static func errors(_ received: [JSONValue]) -> [JSONValue] {
+        received.flatMap { $0["errors"]?.arrayValue ?? [] }
+    }
+
+    /// BIZTEL (着信, 応答, 切断 with agent 201) and a Udesk call trigger: one MiiTel call history
+    /// each, with the right event type and user ids and the audio uploaded; one HubSpot call each,
+    /// created and then updated.
+    @Test(arguments: StoreKind.available) func callsBecomeOneRecordEachAtBothDestinations(_ kind: StoreKind)
+        async throws
+    {
+        let t = try await TransformHarness.make(
+            sinks: { TransformHarness.miitelSink($0) + "\n" + TransformHarness.hubspotSink($0) }, store: kind)
+        defer { t.receiver.stop() }
+        try await t.biztelCall("1716960000.1001")
+        try await t.udeskCall()
+        let done = try await t.harness.deliver {
+            try await t.harness.eventually {
+                let all = await t.harness.rows()
+                return all.count == 6 && all.allSatisfy { $0.status != .pending }
+            }
+        }
+        #expect(done)
+        let dead = await t.harness.rows(.dead)
+        #expect(dead.isEmpty, "\(dead.map(\.lastError))")
+        let miitel = try await t.received("/miitel/webhook")
+        #expect(Self.errors(miitel).isEmpty, "\(Self.errors(miitel))")
+        #expect(miitel.count == 2)
+        let histories = miitel.compactMap { $0["body"]?["call_data"]?.arrayValue?.first }
+        let byType = Dictionary(
+            histories.map { ($0["event_type"]?.stringValue ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        let incoming = try #require(byType["INCOMING_CALL"])  // BIZTEL
+        #expect(incoming["participants"]?.arrayValue?.last?["miitel_user_id"] == "u-201")
+        #expect(incoming["audio_file_type"] == "WAV")
+        #expect(incoming["call_answered_at"] != .null)
+        let outgoing = try #require(byType["OUTGOING_CALL"])  // Udesk's callback, placed by the agent
+        #expect(outgoing["participants"]?.arrayValue?.first?["miitel_user_id"] == "u-udesk")
+        #expect(outgoing["audio_file_type"] == "MP3")
+        // The audio, fetched with the source's credentials and uploaded byte for byte.
+        let report = try await t.receiver.get("/_received")
+        let uploads = report["uploads"]?.arrayValue ?? []
+        #expect(uploads.count == 2)
+        #expect(uploads.allSatisfy { $0["sha256"] == report["recording_sha256"] && $0["status"] == .int(200) })
+        #expect(Set(uploads.compactMap { $0["content_type"]?.stringValue }) == ["audio/wav", "audio/mpeg"])
+
+        let hubspot = try await t.received("/crm/v3/objects/calls")
+        #expect(Self.errors(hubspot).isEmpty, "\(Self.errors(hubspot))")
+        #expect(hubspot.filter { $0["method"] == "POST" }.count == 2)
+        let patches = hubspot.filter { $0["method"] == "PATCH" }
+        #expect(patches.count == 2)  // BIZTEL's 応答 and 切断 update the call its 着信 created
+        #expect(Set(patches.compactMap { $0["path"]?.stringValue }).count == 1)
+        #expect(patches.last?["body"]?["properties"]?["hs_call_status"] == "COMPLETED")
+        #expect(report["duplicates"] == [:])
+    }
+
+    /// A required user id the table cannot give: dead at the first attempt, naming the agent and
+    /// the rule; nothing partial reaches MiiTel.
+    @Test func aMissingUserIdIsDeadAtOnceWithTheReason() async throws {
+        let t = try await TransformHarness.make(sinks: {
+            TransformHarness.miitelSink($0).replacingOccurrences(of: "\"agent@email.cn\": u-udesk", with: "x: y")
+        })
+        defer { t.receiver.stop() }
+        try await t.udeskCall()
+        let done = try await t.harness.deliver {
+            try await t.harness.eventually { !(await t.harness.rows(.dead)).isEmpty }
+        }
+        #expect(done)
+        let dead = try #require(await t.harness.rows(.dead).first)
+        #expect(dead.attempts == 1)
+        #expect(
+            dead.lastError?.contains(
+                "no miitel_user_id for agent 73937: OUTGOING_CALL requires the FROM user") == true,
+            "\(dead.lastError ?? "")")
+        #expect(try await t.received("/miitel/").isEmpty)
+        #expect(try await t.received("/recordings/").isEmpty)
+    }
+
+    /// While the destination is slow, a call's events go one at a time and in order (never two
+    /// creates), and other calls go on meanwhile.
+    @Test func orderPerCallHoldsWhileTheReceiverIsSlow() async throws {
+        let t = try await TransformHarness.make(
+            sinks: { TransformHarness.hubspotSink($0) }, plan: ["delay_seconds": ["/crm/": 0.4]])
+        defer { t.receiver.stop() }
+        let calls = ["09011110000", "09022220000"]
+        for (i, tel) in calls.enumerated() {
+            let id = "1716960000.200\(i)"
+            try await t.biztel(query: "event=%E7%9D%80%E4%BF%A1&id=\(id)&tel=\(tel)&did=0312345678")
+            try await t.biztel(json: ["event": "応答", "id": .string(id), "tel": .string(tel), "agent": "201"])
+            try await t.biztel(query: "event=%E5%88%87%E6%96%AD&id=\(id)&agent=201")
+        }
+        let done = try await t.harness.deliver {
+            try await t.harness.eventually { (await t.harness.rows(.delivered)).count == 6 }
+        }
+        #expect(done)
+        let received = try await t.received("/crm/")
+        #expect(Self.errors(received).isEmpty, "\(Self.errors(received))")
+        var firstPatch: [Double] = []
+        var creates: [Double] = []
+        for tel in calls {
+            let mine = received.filter {
+                $0["body"]?["properties"]?["hs_call_from_number"]?.stringValue == "+81" + tel.dropFirst()
+            }
+            #expect(mine.map { $0["method"]?.stringValue } == ["POST", "PATCH", "PATCH"])
+            #expect(Set(mine.dropFirst().compactMap { $0["path"]?.stringValue }).count == 1)
+            #expect(mine.dropFirst().last?["body"]?["properties"]?["hs_call_status"] == "COMPLETED")
+            let times = mine.compactMap { $0["time"]?.numberValue }
+            // Each request was sent only after the previous one of its call was answered.
+            for (a, b) in zip(times, times.dropFirst()) { #expect(b - a >= 0.38) }
+            creates.append(times.first ?? 0)
+            firstPatch.append(times.dropFirst().first ?? 0)
+        }
+        // The two calls went in parallel: both creates before either call's first update.
+        #expect(creates.max()! < firstPatch.min()!)
+    }
+
+    /// A 403 to the upload three hours on: dead, saying the upload URL expired; the create itself
+    /// is kept (and not sent again).
+    @Test func anUploadRefusedAfterItsTimeIsDeadWithThatExplanation() async throws {
+        let t = try await TransformHarness.make(
+            sinks: { TransformHarness.miitelSink($0, extra: ", valid_for: 0s") }, plan: ["upload_status": 403])
+        defer { t.receiver.stop() }
+        try await t.biztelCall("1716960000.3001")
+        let done = try await t.harness.deliver {
+            try await t.harness.eventually { !(await t.harness.rows(.dead)).isEmpty }
+        }
+        #expect(done)
+        let dead = try #require(await t.harness.rows(.dead).first)
+        #expect(dead.lastError?.contains("the upload URL expired") == true, "\(dead.lastError ?? "")")
+        let attempts = try await t.harness.store.attempts(delivery: dead.id)
+        #expect(attempts.map(\.statusCode) == [200, 403])
+        #expect(attempts.first?.error?.contains("the recording upload follows") == true)
+        #expect(try await t.received("/miitel/webhook").count == 1)
+    }
+
+    /// A create waits for the recording: the 応答 event is routed too, but the history is created
+    /// only once 切断 brought the recording, with its audio; 切断's own row is then skipped.
+    @Test func aCreateWaitsForTheEventThatBringsTheRecording() async throws {
+        let t = try await TransformHarness.make(sinks: {
+            TransformHarness.miitelSink($0).replacingOccurrences(
+                of: "events: [call.ended, call.completed]", with: "events: [call.answered, call.ended]")
+        })
+        defer { t.receiver.stop() }
+        let id = "1716960000.4001"
+        try await t.biztel(query: "event=%E7%9D%80%E4%BF%A1&id=\(id)&tel=09012345678&did=0312345678")
+        try await t.biztel(json: ["event": "応答", "id": .string(id), "tel": "09012345678", "agent": "201"])
+        let (waited, nothingSent, done) = try await t.harness.deliver { () async throws -> (Bool, Bool, Bool) in
+            let waited = try await t.harness.eventually {
+                (await t.harness.rows(.pending)).first?.lastError?.contains("waiting for the call's recording") == true
+            }
+            let nothingSent = try await t.received("/miitel/").isEmpty
+            try await t.biztel(query: "event=%E5%88%87%E6%96%AD&id=\(id)&agent=201")
+            let done = try await t.harness.eventually(30) { (await t.harness.rows(.delivered)).count == 2 }
+            return (waited, nothingSent, done)
+        }
+        #expect(waited)
+        #expect(nothingSent)
+        #expect(done)
+        let created = try await t.received("/miitel/webhook")
+        #expect(created.count == 1)
+        #expect(Self.errors(created).isEmpty, "\(Self.errors(created))")
+        #expect(created.first?["body"]?["call_data"]?.arrayValue?.first?["audio_file_type"] == "WAV")
+        #expect(try await t.receiver.get("/_received")["uploads"]?.arrayValue?.count == 1)
+        let skipped = await t.harness.rows(.delivered).compactMap(\.lastError)
+        #expect(skipped.contains { $0.hasPrefix("not sent: the call was already sent") }, "\(skipped)")
+    }
+
+    /// Without a recording in time the call history is still created, after `recording.wait`,
+    /// and nothing is uploaded.
+    @Test func withoutARecordingTheCreateGoesAfterTheWait() async throws {
+        let t = try await TransformHarness.make(sinks: {
+            TransformHarness.miitelSink($0).replacingOccurrences(of: "wait: 30s", with: "wait: 1s")
+        })
+        defer { t.receiver.stop() }
+        let started = ContinuousClock.now
+        try await t.udeskCall(recording: false)
+        let done = try await t.harness.deliver {
+            try await t.harness.eventually { (await t.harness.rows(.delivered)).count == 1 }
+        }
+        #expect(done)
+        #expect(ContinuousClock.now - started >= .seconds(1))
+        let created = try await t.received("/miitel/webhook")
+        #expect(created.count == 1)
+        #expect(Self.errors(created).isEmpty, "\(Self.errors(created))")
+        #expect(try await t.receiver.get("/_received")["uploads"]?.arrayValue?.isEmpty == true)
+        let row = try #require(await t.harness.rows(.delivered).first)
+        #expect(try await t.harness.store.attempts(delivery: row.id).map(\.statusCode) == [200])
+    }
+}
