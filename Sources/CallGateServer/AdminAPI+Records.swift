@@ -81,8 +81,9 @@ extension AdminAPI {
     }
 
     /// `POST /v1/admin/map?source=ID[&query=…]`: the events the body would produce, as
-    /// `callgate map` prints them. Nothing is stored or delivered, and the source's authentication
-    /// is not checked (the admin token stands for it).
+    /// `callgate map` prints them, and what each sink they are routed to would be sent
+    /// (`deliveries`, `OutboundPreview`). Nothing is stored or delivered, and the source's
+    /// authentication is not checked (the admin token stands for it).
     func map(_ request: Request, _ context: GatewayContext) async throws -> GatewayResponse {
         guard let id = request.uri.queryParameters.get("source").map({ String($0) }) else {
             throw GatewayError.badRequest("source is required: POST /v1/admin/map?source=ID")
@@ -112,6 +113,19 @@ extension AdminAPI {
         } catch {
             throw error.error
         }
-        return Self.json(["events": .array(events.map(\.json))])
+        // The sinks' previews see each call as the store holds it, merged with this payload's
+        // events (as a delivery would), not as the payload alone says it.
+        var merged: [CallEvent] = []
+        for event in events {
+            var copy = event
+            let stored = try? await store.call(key: event.call.callKey)
+            copy.call = CallMerge.merge(
+                merged.last { $0.call.callKey == event.call.callKey }?.call ?? stored, with: event.call)
+            merged.append(copy)
+        }
+        return Self.json([
+            "events": .array(events.map(\.json)),
+            "deliveries": .array(OutboundPreview.entries(for: merged, sinks: state.current.config.sinks)),
+        ])
     }
 }

@@ -25,7 +25,14 @@ struct CheckCommand: ParsableCommand {
             )
         }
         for sink in normalizer.config.sinks {
-            CLIOutput.write("sink \(sink.id): \(sink.type.rawValue) \(sink.url ?? sink.path ?? "")\n")
+            var line = "sink \(sink.id): \(sink.type.rawValue) \(sink.url ?? sink.path ?? "")"
+            if let mapping = sink.transform?.mapping {
+                line += ", transform \(mapping.target)"
+                if mapping.keepsOneRecordPerCall { line += " (one record per call)" }
+                if sink.recording?.upload == true { line += ", recording upload" }
+            }
+            if sink.effectiveOrder == .perCall { line += ", order per_call" }
+            CLIOutput.write(line + "\n")
         }
         CLIOutput.write(
             "\(options.config): OK (\(normalizer.pipelines.count) sources, \(normalizer.config.sinks.count) sinks)\n")

@@ -12,7 +12,11 @@ struct MapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "map",
         abstract: "Dry-run a payload through a source's mapping and print the events as a JSON array.",
-        discussion: "Nothing is stored or delivered. Exits 1 with a message on stderr for bad input."
+        discussion: """
+            Nothing is stored or delivered. Exits 1 with a message on stderr for bad input. With --sink, \
+            prints what that sink would be sent for each event routed to it instead (its transform's \
+            request, or why the delivery would be dead at once).
+            """
     )
 
     @OptionGroup var options: ConfigOption
@@ -29,6 +33,9 @@ struct MapCommand: ParsableCommand {
     @Option(name: .long, help: "Receipt time to use (RFC 3339); defaults to now.")
     var receivedAt: String?
 
+    @Option(name: .long, help: "Print the requests this configured sink would get instead of the events.")
+    var sink: String?
+
     @Argument(help: "The payload file, or - for standard input (empty when nothing is piped in).")
     var file: String = "-"
 
@@ -37,6 +44,10 @@ struct MapCommand: ParsableCommand {
     func map() throws {
         let normalizer = try options.load()
         let pipeline = try options.pipeline(source, in: normalizer)
+        if let sink, !normalizer.config.sinks.contains(where: { $0.id == sink }) {
+            let known = normalizer.config.sinks.map(\.id).joined(separator: ", ")
+            throw CLIError("--sink: no sink '\(sink)' is configured (configured: \(known))")
+        }
         let body = try CLIInput.read(file)
         var receipt = Timestamp.now
         if let receivedAt {
@@ -57,7 +68,15 @@ struct MapCommand: ParsableCommand {
                         + "\"\(String(decoding: response.body, as: UTF8.self))\"; nothing is stored")
                 CLIOutput.write("[]\n")
             case .events(let events):
-                CLIOutput.write(JSONWriter.pretty.string(.array(events.map(\.json))) + "\n")
+                guard let sink else {
+                    CLIOutput.write(JSONWriter.pretty.string(.array(events.map(\.json))) + "\n")
+                    return
+                }
+                let entries = OutboundPreview.entries(for: events, sinks: normalizer.config.sinks, only: sink)
+                if entries.isEmpty {
+                    CLIOutput.error("\(label): none of the \(events.count) events is routed to sink '\(sink)'")
+                }
+                CLIOutput.write(JSONWriter.pretty.string(.array(entries)) + "\n")
             }
         } catch {
             throw CLIError("\(label): \(error.message)", code: error.code)

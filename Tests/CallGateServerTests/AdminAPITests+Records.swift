@@ -134,6 +134,11 @@ extension AdminAPITests {
                 Array(
                     try Data(contentsOf: PackageRoot.path("Tests/Fixtures/biztel/abandoned-1-incoming.expected.json"))))
             #expect(biztel.json["events"]?.arrayValue?.map { $0["type"] } == golden.arrayValue?.map { $0["type"] })
+            // What each routed sink would be sent (this harness's sinks have no transform: the body
+            // as stored, its format named).
+            let deliveries = try #require(biztel.json["deliveries"]?.arrayValue)
+            #expect(!deliveries.isEmpty)
+            #expect(deliveries.allSatisfy { $0["event_id"] == biztel.json["events"]?.arrayValue?.first?["id"] })
 
             let challenge = try await client.execute(
                 uri: "/v1/admin/map?source=miitel", method: .post, headers: Self.adminJSON,
@@ -152,6 +157,58 @@ extension AdminAPITests {
             let unauthenticated = try await client.execute(
                 uri: "/v1/admin/map?source=miitel", method: .post, headers: Self.json, body: buffer(body))
             #expect(unauthenticated.status == .unauthorized)
+        }
+    }
+}
+
+/// The admin dry run shows each routed sink's request, seeing the call as the store merged it.
+@Suite struct AdminOutboundPreviewTests {
+    @Test func aDryRunShowsWhatEachTransformWouldSend() async throws {
+        let sinks = """
+            sinks:
+              - id: miitel-analytics
+                type: http
+                url: http://127.0.0.1:9/miitel/webhook
+                transform: miitel_incoming
+                events: [call.ended]
+                tables: { miitel_users: { "201": u-201 }, miitel_settings: { audio_file_type: WAV } }
+              - id: hubspot
+                type: http
+                url: http://127.0.0.1:9/crm/v3/objects/calls
+                transform: hubspot_calls
+                auth: { bearer: "hubspot-s3cret" }
+            """
+        let yaml = AdminAPITests.yaml.components(separatedBy: "sinks:")[0] + sinks
+        let harness = try GatewayHarness.make(yaml: yaml)
+        try await harness.test { client in
+            // 着信 and 応答 stored; 切断 dry-run: MiiTel's history needs the start time and agent the
+            // earlier actions gave, which the preview takes from the stored call.
+            for query in [
+                "event=%E7%9D%80%E4%BF%A1&id=77.1&tel=09012345678&did=0312345678", "event=answer&id=77.1&agent=201",
+            ] {
+                let stored = try await client.execute(
+                    uri: "/v1/ingest/biztel?key=biztel-key-s3cret&\(query)", method: .get)
+                #expect(stored.status == .ok)
+            }
+            let response = try await client.execute(
+                uri: "/v1/admin/map?source=biztel&query=event%3Dhangup%26id%3D77.1",
+                method: .post, headers: AdminAPITests.admin)
+            #expect(response.status == .ok, "\(response.json)")
+            let deliveries = try #require(response.json["deliveries"]?.arrayValue)
+            #expect(deliveries.compactMap { $0["sink"]?.stringValue }.sorted() == ["hubspot", "miitel-analytics"])
+            let miitel = try #require(deliveries.first { $0["sink"] == "miitel-analytics" })
+            #expect(miitel["error"] == nil, "\(miitel)")
+            let history = try #require(miitel["request"]?["body"]?["call_data"]?.arrayValue?.first)
+            #expect(history["event_type"] == "INCOMING_CALL")
+            #expect(history["call_answered_at"] != .null)
+            #expect(history["participants"]?.arrayValue?.last?["miitel_user_id"] == "u-201")
+            #expect(miitel["request"]?["method"] == "POST")
+            let hubspot = try #require(deliveries.first { $0["sink"] == "hubspot" })
+            #expect(hubspot["request"]?["body"]?["properties"]?["hs_call_status"] == "COMPLETED")
+            #expect(hubspot["request"]?["authentication"] == ["bearer"])
+            #expect(!String(buffer: response.body).contains("hubspot-s3cret"))
+            // Nothing was stored or sent by the dry run.
+            #expect(try await harness.store.events(callKey: nil, limit: 10).count == 2)
         }
     }
 }
