@@ -198,4 +198,23 @@ import Testing
         let row = try #require(await t.harness.rows(.delivered).first)
         #expect(try await t.harness.store.attempts(delivery: row.id).map(\.statusCode) == [200])
     }
+
+    /// A recording over `recording.max_bytes` is dead with that reason, whether its size is known
+    /// up front (Content-Length) or only found while streaming it (chunked).
+    @Test(arguments: [false, true]) func aRecordingOverTheLimitIsDead(_ chunked: Bool) async throws {
+        let t = try await TransformHarness.make(
+            sinks: { TransformHarness.miitelSink($0, extra: ", max_bytes: 100000") },
+            plan: ["recording_bytes": 300_000, "recording_chunked": .bool(chunked)])
+        defer { t.receiver.stop() }
+        try await t.biztelCall("1716960000.6001")
+        let done = try await t.harness.deliver {
+            try await t.harness.eventually { !(await t.harness.rows(.dead)).isEmpty }
+        }
+        #expect(done)
+        let dead = try #require(await t.harness.rows(.dead).first)
+        #expect(dead.lastError?.contains("larger than recording.max_bytes (100000)") == true, "\(dead.lastError ?? "")")
+        // Nothing complete was uploaded.
+        let uploads = try await t.receiver.get("/_received")["uploads"]?.arrayValue ?? []
+        #expect(uploads.allSatisfy { $0["status"] != .int(200) || ($0["bytes"]?.numberValue ?? 0) < 300_000 })
+    }
 }
