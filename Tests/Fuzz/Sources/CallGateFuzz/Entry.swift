@@ -37,6 +37,7 @@ enum FuzzTargets {
             FuzzTarget(name: "time", run: TimeFuzz.run),
             FuzzTarget(name: "retry-after", run: TimeFuzz.runRetryAfter),
             FuzzTarget(name: "auth", run: AuthFuzz.run),
+            FuzzTarget(name: "targets", run: TargetFuzz.run),
         ] + MappingFuzz.vendors.map { vendor in FuzzTarget(name: "mapping-\(vendor)") { MappingFuzz.run(vendor, $0) } }
 
     /// Resolved once, before the first input: an unknown name stops the run with the list.
