@@ -217,4 +217,69 @@ import Testing
         let uploads = try await t.receiver.get("/_received")["uploads"]?.arrayValue ?? []
         #expect(uploads.allSatisfy { $0["status"] != .int(200) || ($0["bytes"]?.numberValue ?? 0) < 300_000 })
     }
+
+    /// Salesforce, Zendesk, Pipedrive and Slack: every request the stand-in receives passes the
+    /// destination's published schema or documented required fields; updates go to the object
+    /// the create made.
+    @Test func crmAndChatTargetsPassTheirSchemas() async throws {
+        let t = try await TransformHarness.make(sinks: { base in
+            """
+              - id: salesforce
+                type: http
+                url: \(base)/services/data/v60.0/sobjects/Task
+                transform: salesforce_tasks
+                auth: { bearer: sf-token }
+                tables: { salesforce_users: { "201": 005000000000001AAA } }
+              - id: zendesk
+                type: http
+                url: \(base)/api/v2/calls
+                transform: zendesk_talk_calls
+                auth: { basic: { username: agent@example.com/token, password: zd-token } }
+                tables: { zendesk_settings: { app_id: "4242" }, zendesk_agents: { "201": "77" } }
+              - id: pipedrive
+                type: http
+                url: \(base)/v1/callLogs
+                transform: pipedrive_call_logs
+                events: [call.ended, call.completed]
+                headers: { x-api-token: pd-token }
+                tables: { pipedrive_users: { "agent@email.cn": "12" } }
+              - id: slack
+                type: http
+                url: \(base)/slack/webhook
+                transform: slack_message
+                events: [call.ended, call.completed]
+            """
+        })
+        defer { t.receiver.stop() }
+        try await t.biztelCall("1716960000.8001")
+        try await t.udeskCall()
+        // BIZTEL: 3 events to Salesforce and Zendesk, 1 to Pipedrive and Slack; Udesk: 1 to each.
+        let done = try await t.harness.deliver {
+            try await t.harness.eventually {
+                let all = await t.harness.rows()
+                return all.count == 12 && all.allSatisfy { $0.status != .pending }
+            }
+        }
+        #expect(done)
+        let dead = await t.harness.rows(.dead)
+        #expect(dead.isEmpty, "\(dead.map { "\($0.sink): \($0.lastError ?? "")" })")
+        let received = try await t.received("/")
+        let relevant = received.filter { $0["path"]?.stringValue?.hasPrefix("/recordings/") == false }
+        #expect(Self.errors(relevant).isEmpty, "\(Self.errors(relevant))")
+        func requests(_ prefix: String, _ method: String) -> [JSONValue] {
+            relevant.filter {
+                $0["path"]?.stringValue?.hasPrefix(prefix) == true && $0["method"]?.stringValue == method
+            }
+        }
+        #expect(requests("/services/data/v60.0/sobjects/Task", "POST").count == 2)
+        let salesforceUpdates = requests("/services/data/v60.0/sobjects/Task/", "PATCH")
+        #expect(salesforceUpdates.count == 2)
+        #expect(Set(salesforceUpdates.compactMap { $0["path"]?.stringValue }).count == 1)
+        #expect(requests("/api/v2/calls", "POST").count == 2)
+        #expect(requests("/api/v2/calls/", "PATCH").count == 2)
+        #expect(requests("/v1/callLogs", "POST").count == 2)
+        let slack = requests("/slack/webhook", "POST")
+        #expect(slack.count == 2)
+        #expect(slack.allSatisfy { $0["status"] == .int(200) })
+    }
 }
