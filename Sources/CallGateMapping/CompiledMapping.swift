@@ -45,10 +45,7 @@ public struct CompiledMapping: Sendable {
         var top = try MappingReader(document.root, in: document, context: "mapping file")
         self.file = file
 
-        if let version = top.take("version"), version.scalarText != "1" {
-            throw document.error(
-                version, "unsupported mapping version '\(version.scalarText ?? "")' (this CallGate reads version 1)")
-        }
+        try compiler.checkVersion(top.take("version"))
         let vendorNode = try top.require("vendor")
         guard let vendor = vendorNode.scalarText, !vendor.isEmpty else {
             throw document.error(vendorNode, "'vendor' is a name")
@@ -82,22 +79,7 @@ public struct CompiledMapping: Sendable {
             if let node = top.take("as") { throw document.error(node, "'as' names the element of 'for_each'") }
         }
 
-        var lets: [(String, Int, Expression)] = []
-        if let node = top.take("let") {
-            guard case .mapping(let mapping) = node else {
-                throw document.error(node, "'let' is a mapping of names to values")
-            }
-            for (nameNode, valueNode) in mapping {
-                guard let name = nameNode.scalarText else {
-                    throw document.error(nameNode, "names must be plain strings")
-                }
-                if compiler.lookup(name) != nil { throw document.error(nameNode, "'$\(name)' is already defined") }
-                let value = try compiler.compileValue(valueNode, kind: .any)
-                let slot = try compiler.bind(name, at: nameNode)
-                compiler.recordLiterals(of: valueNode, slot: slot)
-                lets.append((name, slot, value))
-            }
-        }
+        let lets = try compiler.compileLets(top.take("let"))
         self.lets = lets
 
         let eventsNode = try top.require("events")

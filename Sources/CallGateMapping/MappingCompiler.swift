@@ -49,6 +49,29 @@ package struct MappingCompiler {
         return slot
     }
 
+    /// `version:`, which must be 1 when given.
+    func checkVersion(_ node: Node?) throws(LocatedError) {
+        if let node, node.scalarText != "1" {
+            throw error(node, "unsupported mapping version '\(node.scalarText ?? "")' (this CallGate reads version 1)")
+        }
+    }
+
+    /// `let:`, names bound in order (each value may use the names before it).
+    mutating func compileLets(_ node: Node?) throws(LocatedError) -> [(name: String, slot: Int, value: Expression)] {
+        guard let node else { return [] }
+        guard case .mapping(let mapping) = node else { throw error(node, "'let' is a mapping of names to values") }
+        var lets: [(name: String, slot: Int, value: Expression)] = []
+        for (nameNode, valueNode) in mapping {
+            guard let name = nameNode.scalarText else { throw error(nameNode, "names must be plain strings") }
+            if lookup(name) != nil { throw error(nameNode, "'$\(name)' is already defined") }
+            let value = try compileValue(valueNode, kind: .any)
+            let slot = try bind(name, at: nameNode)
+            recordLiterals(of: valueNode, slot: slot)
+            lets.append((name, slot, value))
+        }
+        return lets
+    }
+
     mutating func pushScope() { scopes.append([:]) }
     mutating func popScope() { scopes.removeLast() }
 

@@ -53,10 +53,7 @@ public struct TargetMapping: Sendable {
         compiler.keepsEmptyMembers = true
         var top = try MappingReader(document.root, in: document, context: "target mapping")
         self.file = file
-        if let version = top.take("version"), version.scalarText != "1" {
-            throw document.error(
-                version, "unsupported mapping version '\(version.scalarText ?? "")' (this CallGate reads version 1)")
-        }
+        try compiler.checkVersion(top.take("version"))
         let targetNode = try top.require("target")
         guard let target = targetNode.scalarText, !target.isEmpty else {
             throw document.error(targetNode, "'target' is a name")
@@ -66,20 +63,7 @@ public struct TargetMapping: Sendable {
         for name in ["event", "call", "sink", "tables", "destination_id", "answer"] {
             _ = try compiler.bind(name, at: nil)
         }
-        var lets: [(String, Int, Expression)] = []
-        if let node = top.take("let") {
-            guard case .mapping(let mapping) = node else {
-                throw document.error(node, "'let' is a mapping of names to values")
-            }
-            for (nameNode, valueNode) in mapping {
-                guard let name = nameNode.scalarText else {
-                    throw document.error(nameNode, "names must be plain strings")
-                }
-                if compiler.lookup(name) != nil { throw document.error(nameNode, "'$\(name)' is already defined") }
-                let value = try compiler.compileValue(valueNode, kind: .any)
-                lets.append((name, try compiler.bind(name, at: nameNode), value))
-            }
-        }
+        let lets = try compiler.compileLets(top.take("let"))
         self.lets = lets
         let createNode = try top.require("create")
         var createReader = try MappingReader(createNode, in: document, context: "create")

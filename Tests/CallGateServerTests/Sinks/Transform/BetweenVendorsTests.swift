@@ -40,14 +40,7 @@ import Testing
         let base = receiver.base
         let config = try DeliveryHarness.writeConfig(
             sinks: TransformHarness.miitelSink(base) + "\n" + TransformHarness.hubspotSink(base),
-            sources: """
-                  - id: biztel
-                    adapter: biztel
-                    region: JP
-                    recording_url: "\(base)/recordings/{ID}.wav"
-                    recording_auth: { basic: { username: rec, password: pw } }
-                  - { id: udesk, adapter: udesk, region: CN, recording_auth: { basic: { username: rec, password: pw } } }
-                """)
+            sources: TransformHarness.sources(base))
         let server = try GatewayProcess(config: config)
         defer { server.stop() }
         // Two BIZTEL calls, their actions interleaved, and a Udesk call trigger.

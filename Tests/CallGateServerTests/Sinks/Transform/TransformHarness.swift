@@ -26,16 +26,20 @@ struct TransformHarness {
         object["recording_auth"] = recordingAuth
         let receiver = try Receiver(.object(object), script: "target_receiver.py")
         let base = receiver.base
-        let sources = """
-              - id: biztel
-                adapter: biztel
-                region: JP
-                recording_url: "\(base)/recordings/{ID}.wav"
-                recording_auth: { basic: { username: rec, password: pw } }
-              - { id: udesk, adapter: udesk, region: CN, recording_auth: { basic: { username: rec, password: pw } } }
-            """
-        let harness = try await DeliveryHarness.make(store: store, sinks: sinks(base), sources: sources)
+        let harness = try await DeliveryHarness.make(store: store, sinks: sinks(base), sources: sources(base))
         return TransformHarness(harness: harness, receiver: receiver)
+    }
+
+    /// Open BIZTEL and Udesk sources whose recordings the stand-in at `base` serves behind Basic auth.
+    static func sources(_ base: String) -> String {
+        """
+          - id: biztel
+            adapter: biztel
+            region: JP
+            recording_url: "\(base)/recordings/{ID}.wav"
+            recording_auth: { basic: { username: rec, password: pw } }
+          - { id: udesk, adapter: udesk, region: CN, recording_auth: { basic: { username: rec, password: pw } } }
+        """
     }
 
     /// The MiiTel Incoming sink of the README's example, with both sources' agents in its table.
