@@ -81,7 +81,7 @@ extension TargetMapping {
     public func destinationId(answer: [UInt8], input: TargetInput) throws(MappingError) -> String? {
         guard let destinationId else { return nil }
         var scope = try scope(for: input)
-        scope.slots[Self.answerSlot] = .json((try? JSONParser.parse(answer)) ?? .null)
+        scope.slots[Self.answerSlot] = .json((try? JSONParser.parse(answer, limits: .ingest)) ?? .null)
         do throws(EvaluationError) {
             let value = try destinationId.evaluate(&scope)
             if scope.isEmpty(value) { return nil }

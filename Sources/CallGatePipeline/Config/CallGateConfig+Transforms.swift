@@ -48,6 +48,14 @@ extension CallGateConfig {
     public struct RecordingAuth: Sendable, Hashable {
         public var bearer: Secret?
         public var basic: BasicCredentials?
+
+        /// The same credentials as a sink's `auth`, whose headers they are sent as.
+        public var sinkAuth: SinkAuth {
+            var auth = SinkAuth()
+            auth.bearer = bearer
+            auth.basic = basic
+            return auth
+        }
     }
 
     /// `transform`, `tables`, `recording` and `order` of a sink.

@@ -22,9 +22,7 @@ public struct DeliveryRequest: Sendable {
     /// sink's static headers and its authentication headers for this attempt's time.
     public init(event: [UInt8], eventId: String, sink: CallGateConfig.Sink, at time: Timestamp) throws(MessageError) {
         (body, contentType) = try Self.body(event: event, sink: sink)
-        headers =
-            sink.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
-            + (try Self.authHeaders(sink.auth, eventId: eventId, timestamp: time.microseconds / 1_000_000, body: body))
+        headers = try Self.headers(sink: sink, extra: [], eventId: eventId, at: time, body: body)
     }
 
     /// The request a sink's transform wrote, with the sink's static headers and authentication
@@ -53,10 +51,18 @@ public struct DeliveryRequest: Sendable {
         }
         method = outbound.method
         url = outbound.url
-        headers =
-            sink.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
-            + outbound.headers.map { (name: $0.name, value: $0.value) }
-            + (try Self.authHeaders(sink.auth, eventId: eventId, timestamp: time.microseconds / 1_000_000, body: body))
+        headers = try Self.headers(
+            sink: sink, extra: outbound.headers.map { (name: $0.name, value: $0.value) }, eventId: eventId, at: time,
+            body: body)
+    }
+
+    /// The sink's static headers, then `extra` (a transform's), then its authentication headers.
+    static func headers(
+        sink: CallGateConfig.Sink, extra: [(name: String, value: String)], eventId: String, at time: Timestamp,
+        body: [UInt8]
+    ) throws(MessageError) -> [(name: String, value: String)] {
+        sink.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) } + extra
+            + (try authHeaders(sink.auth, eventId: eventId, timestamp: time.microseconds / 1_000_000, body: body))
     }
 
     /// The schema every event's record follows (`dataschema` of CloudEvents deliveries).

@@ -204,7 +204,7 @@ extension DeliveryWorker {
 
     /// The string a JSONPath selects in a JSON answer.
     static func string(at path: String, in answer: [UInt8]) -> String? {
-        guard let json = try? JSONParser.parse(answer), let path = try? JSONPath(path),
+        guard let json = try? JSONParser.parse(answer, limits: .ingest), let path = try? JSONPath(path),
             case .string(let text)? = path.select(from: json, document: json).first
         else { return nil }
         return text

@@ -282,4 +282,32 @@ import Testing
         #expect(slack.count == 2)
         #expect(slack.allSatisfy { $0["status"] == .int(200) })
     }
+
+    /// A create answered 503 is tried again and makes one object; the call's updates go to it.
+    /// A failed upload is retried as its own step, each try recorded as an attempt.
+    @Test func retriedCreatesAndUploadsMakeOneRecord() async throws {
+        let t = try await TransformHarness.make(
+            sinks: {
+                TransformHarness.miitelSink($0) + "\n    retry: { schedule: [200ms, 200ms] }\n"
+                    + TransformHarness.hubspotSink($0) + "\n    retry: { schedule: [200ms, 200ms] }"
+            },
+            plan: ["responses": ["/crm/v3/objects/calls": [503], "/miitel/upload/": [503]]])
+        defer { t.receiver.stop() }
+        try await t.biztelCall("1716960000.9001")
+        let done = try await t.harness.deliver {
+            try await t.harness.eventually { (await t.harness.rows(.delivered)).count == 4 }
+        }
+        #expect(done)
+        let report = try await t.receiver.get("/_received")
+        #expect(report["objects"]?["hubspot"]?.objectValue?.count == 1)
+        let hubspot = try await t.received("/crm/")
+        #expect(hubspot.map { $0["status"] } == [503, 201, 200, 200])
+        #expect(Set(hubspot.dropFirst(2).compactMap { $0["path"]?.stringValue }).count == 1)
+        let miitel = try #require(await t.harness.rows(.delivered, sink: "miitel-analytics").first)
+        // The create, the refused upload, the upload: three attempts of one row.
+        let attempts = try await t.harness.store.attempts(delivery: miitel.id)
+        #expect(attempts.map(\.statusCode) == [200, 503, 200])
+        #expect(report["uploads"]?.arrayValue?.last?["status"] == .int(200))
+        #expect(report["uploads"]?.arrayValue?.last?["sha256"] == report["recording_sha256"])
+    }
 }

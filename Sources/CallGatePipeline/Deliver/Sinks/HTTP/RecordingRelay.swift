@@ -30,10 +30,9 @@ struct RecordingRelay: Sendable {
         var get = HTTPClientRequest(url: source)
         get.method = .GET
         get.headers.add(name: "user-agent", value: "CallGate/1")
-        if let bearer = auth?.bearer { get.headers.add(name: "authorization", value: "Bearer " + bearer.value) }
-        if let basic = auth?.basic {
-            let pair = Array((basic.username + ":" + basic.password.value).utf8)
-            get.headers.add(name: "authorization", value: "Basic " + Base64.encode(pair))
+        // The same bearer and Basic headers a sink's `auth` sends.
+        for header in (try? DeliveryRequest.authHeaders(auth?.sinkAuth, eventId: "", timestamp: 0, body: [])) ?? [] {
+            get.headers.add(name: header.name, value: header.value)
         }
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.nanoseconds))
         do {
